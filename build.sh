@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# PayTrust's one build script: every verb lives here; build.ps1 only forwards to it.
+#
+#   ./build.sh run                 install/start a local MariaDB, migrate, seed a demo tenant, run the API
+#   ./build.sh test                every test against a private MariaDB; ends with "N passed, N failed"
+#   ./build.sh bench [scenario…]   Release build under load (wrk); prints a table with baselines
+#   ./build.sh db up|down|reset|migrate
+#
+# State (database files, generated keys, logs) lives in .paytrust/ inside this clone, so two clones on
+# one machine never share a data directory.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE="$ROOT/.paytrust"
+API_PROJECT="$ROOT/src/PayTrust.Api/PayTrust.Api.csproj"
+API_DLL="$ROOT/src/PayTrust.Api/bin/Release/net10.0/PayTrust.Api.dll"
+BASELINE_PROJECT="$ROOT/bench/PayTrust.Bench.Baseline/PayTrust.Bench.Baseline.csproj"
+BASELINE_DLL="$ROOT/bench/PayTrust.Bench.Baseline/bin/Release/net10.0/PayTrust.Bench.Baseline.dll"
+DB_USER=paytrust
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------
+# Prerequisites
+
+need_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET SDK 10 is required (dotnet not found on PATH)."
+}
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing $*; install it with: sudo apt-get update && sudo apt-get install -y $*"
+  fi
+  say "Installing $* with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+find_tool() { # first of the given names found on PATH or in the sbin directories
+  local name
+  for name in "$@"; do
+    if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+    for dir in /usr/sbin /usr/local/sbin /sbin; do
+      if [ -x "$dir/$name" ]; then echo "$dir/$name"; return 0; fi
+    done
+  done
+  return 1
+}
+
+need_mariadb() {
+  if ! find_tool mariadbd mysqld >/dev/null || ! find_tool mariadb-install-db mysql_install_db >/dev/null; then
+    apt_install mariadb-server
+  fi
+  MARIADBD=$(find_tool mariadbd mysqld)
+  INSTALL_DB=$(find_tool mariadb-install-db mysql_install_db)
+  DB_ADMIN=$(find_tool mariadb-admin mysqladmin)
+  DB_CLIENT=$(find_tool mariadb mysql)
+}
+
+need_wrk() {
+  command -v wrk >/dev/null 2>&1 || apt_install wrk
+}
+
+random_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port tries=0
+  while [ $tries -lt 50 ]; do
+    port=$((20000 + RANDOM % 30000))
+    if ! port_in_use "$port"; then echo "$port"; return 0; fi
+    tries=$((tries + 1))
+  done
+  die "could not find a free TCP port on 127.0.0.1"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# A private MariaDB server: data, socket, PID file and log all under one directory.
+
+socket_path() { # unix socket paths are limited to ~107 bytes; deep clones fall back to /tmp
+  local path="$1/mysqld.sock"
+  if [ ${#path} -gt 100 ]; then path="/tmp/paytrust-$(printf '%s' "$1" | cksum | cut -d' ' -f1).sock"; fi
+  echo "$path"
+}
+
+db_running() { [ -f "$1/mariadbd.pid" ] && kill -0 "$(cat "$1/mariadbd.pid")" 2>/dev/null; }
+
+db_sql() { # db_sql DIR SQL — as the server's administrator, over its socket
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$1")" -u"$(id -un)" -e "$2"
+}
+
+db_start() { # db_start DIR PORT PASSWORD [extra server options…]
+  local dir="$1" port="$2" password="$3"; shift 3
+  need_mariadb
+  mkdir -p "$dir"
+  if db_running "$dir"; then
+    [ "$(cat "$dir/port" 2>/dev/null)" = "$port" ] \
+      || die "the database in $dir is already running on port $(cat "$dir/port"); stop it with ./build.sh db down or use that port"
+    return 0
+  fi
+  if port_in_use "$port"; then
+    die "port $port is taken by something that is not this clone's database; set PAYTRUST_DB_PORT to a free port"
+  fi
+  if [ ! -d "$dir/data/mysql" ]; then
+    say "Initialising a MariaDB data directory in ${dir#"$ROOT"/}"
+    "$INSTALL_DB" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+      --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
+      || { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
+  fi
+  local user_opt=()
+  [ "$(id -u)" -eq 0 ] && user_opt=(--user=root)
+  (cd "$dir" && exec "$MARIADBD" --no-defaults "${user_opt[@]}" --datadir="$dir/data" --port="$port" \
+      --bind-address=127.0.0.1 --socket="$(socket_path "$dir")" --pid-file="$dir/mariadbd.pid" \
+      --log-error="$dir/error.log" --skip-name-resolve --character-set-server=utf8mb4 \
+      --collation-server=utf8mb4_unicode_ci --max-connections=500 "$@" </dev/null >/dev/null 2>&1) &
+  local pid=$!
+  echo "$port" >"$dir/port"
+  local waited=0
+  until "$DB_ADMIN" --no-defaults --socket="$(socket_path "$dir")" -u"$(id -un)" ping >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then tail -n 20 "$dir/error.log" >&2; die "MariaDB did not start (log: $dir/error.log)"; fi
+    waited=$((waited + 1)); [ $waited -gt 300 ] && die "MariaDB did not answer within 30 s (log: $dir/error.log)"
+    sleep 0.1
+  done
+  echo "$pid" >"$dir/mariadbd.pid"
+  db_sql "$dir" "
+    CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$password';
+    CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$password';
+    ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$password';
+    ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$password';
+    GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
+    GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;"
+}
+
+db_stop() { # db_stop DIR
+  local dir="$1"
+  db_running "$dir" || return 0
+  local pid; pid=$(cat "$dir/mariadbd.pid")
+  kill "$pid" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && [ $waited -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/mariadbd.pid"
+}
+
+connection_string() { # connection_string PORT PASSWORD [DATABASE]
+  local cs="Server=127.0.0.1;Port=$1;User ID=$DB_USER;Password=$2"
+  [ -n "${3:-}" ] && cs="$cs;Database=$3"
+  echo "$cs"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Local secrets, generated once per clone and kept in .paytrust/secrets.env (git-ignored).
+
+load_secrets() {
+  mkdir -p "$STATE"
+  if [ ! -f "$STATE/secrets.env" ]; then
+    umask 077
+    cat >"$STATE/secrets.env" <<EOF
+DB_PASSWORD=$(random_hex 16)
+ADMIN_API_KEY=pta_$(random_hex 24)
+DEMO_API_KEY=ptk_$(random_hex 32)
+PAYTRUST_API_KEY_PEPPER=$(random_hex 32)
+EOF
+  fi
+  # shellcheck disable=SC1091
+  . "$STATE/secrets.env"
+}
+
+RUN_DB="$STATE/db"
+run_db_port() { echo "${PAYTRUST_DB_PORT:-3307}"; }
+
+run_db_up() {
+  load_secrets
+  db_start "$RUN_DB" "$(run_db_port)" "$DB_PASSWORD"
+  db_sql "$RUN_DB" "CREATE DATABASE IF NOT EXISTS paytrust CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+}
+
+build_api() {
+  need_dotnet
+  say "Building the API (Release)"
+  dotnet build "$API_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || dotnet build "$API_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
+}
+
+api_cli() { # run an operator verb of the API binary against the local database
+  ConnectionStrings__PayTrust="$(connection_string "$(run_db_port)" "$DB_PASSWORD" "${DATABASE:-paytrust}")" \
+  PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" DEMO_API_KEY="$DEMO_API_KEY" \
+    dotnet "$API_DLL" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Verbs
+
+cmd_db() {
+  case "${1:-}" in
+    up) run_db_up; say "MariaDB is up on 127.0.0.1:$(run_db_port) (database paytrust, user $DB_USER; password in .paytrust/secrets.env)";;
+    down) db_stop "$RUN_DB"; say "MariaDB stopped";;
+    reset) db_stop "$RUN_DB"; rm -rf "$RUN_DB"; run_db_up; build_api; api_cli migrate; DEMO_API_KEY="$DEMO_API_KEY" api_cli seed-demo;;
+    migrate) run_db_up; build_api; api_cli migrate;;
+    *) die "usage: ./build.sh db up|down|reset|migrate";;
+  esac
+}
+
+http_status() { # http_status PORT PATH — the status code of a GET, without needing curl
+  local line
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
+  IFS= read -r line <&3 || true
+  exec 3<&- 3>&-
+  echo "$line" | cut -d' ' -f2
+}
+
+wait_for_http() { # wait_for_http PORT PATH PID LOG
+  local waited=0
+  until [ "$(http_status "$1" "$2" 2>/dev/null)" = "200" ]; do
+    kill -0 "$3" 2>/dev/null || { tail -n 20 "$4" >&2; die "the process serving port $1 exited (log: $4)"; }
+    waited=$((waited + 1)); [ $waited -gt 600 ] && die "nothing answered on port $1 within 60 s (log: $4)"
+    sleep 0.1
+  done
+}
+
+cmd_run() {
+  local port="${PAYTRUST_PORT:-8080}"
+  if port_in_use "$port"; then
+    die "port $port is already in use (is PayTrust already running?); set PAYTRUST_PORT to a free port"
+  fi
+  run_db_up
+  build_api
+  say "Migrating and seeding the demo tenant"
+  api_cli migrate
+  api_cli seed-demo
+  local url="http://127.0.0.1:$port"
+  local cs; cs=$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust)
+  cat >"$STATE/env" <<EOF
+# Written by ./build.sh run — source it: . .paytrust/env
+export PAYTRUST_URL='$url'
+export ADMIN_API_KEY='$ADMIN_API_KEY'
+export DEMO_API_KEY='$DEMO_API_KEY'
+export ConnectionStrings__PayTrust='$cs'
+EOF
+  chmod 600 "$STATE/env"
+
+  ConnectionStrings__PayTrust="$cs" ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" \
+  PAYTRUST_PUBLIC_URL="$url" ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$API_DLL" --urls "$url" &
+  local api=$!
+  trap 'kill -TERM $api 2>/dev/null; wait $api 2>/dev/null; exit 0' INT TERM
+  wait_for_http "$port" /health "$api" "(the API output above)"
+  cat >&2 <<EOF
+
+  PayTrust is running at $url   (Ctrl-C stops the API; ./build.sh db down stops the database)
+
+  API reference   $url/docs
+  OpenAPI         $url/openapi/v1.json
+  Health / ready  $url/health   $url/ready
+
+  Admin key       $ADMIN_API_KEY
+  Demo tenant key $DEMO_API_KEY
+  Database        $cs
+
+  Try it:
+    curl -s $url/gateways -H 'X-API-Key: $DEMO_API_KEY'
+
+  The same values for scripts:  . .paytrust/env
+
+EOF
+  wait "$api"
+}
+
+summarise_trx() { # prints "N passed, N failed[, N skipped]" from every TRX file in $1
+  local passed=0 failed=0 skipped=0 file counters
+  counter() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9][0-9]*' || echo 0; }
+  for file in "$1"/*.trx; do
+    [ -f "$file" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$file" | head -n 1)
+    passed=$((passed + $(counter passed)))
+    failed=$((failed + $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted)))
+    skipped=$((skipped + $(counter notExecuted)))
+  done
+  TRX_PASSED=$passed TRX_FAILED=$failed TRX_SKIPPED=$skipped
+}
+
+cmd_test() {
+  need_dotnet
+  need_mariadb
+  local dir="$STATE/testdb" port password results rc=0
+  db_stop "$dir"; rm -rf "$dir"
+  port=$(free_port); password=$(random_hex 12)
+  # A throwaway server: durability settings off, because a test database is recreated every run.
+  db_start "$dir" "$port" "$password" --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --sync-binlog=0
+  trap 'db_stop "'"$dir"'"' EXIT
+  export PAYTRUST_TEST_MYSQL; PAYTRUST_TEST_MYSQL=$(connection_string "$port" "$password")
+
+  results="$STATE/test-results"; rm -rf "$results"; mkdir -p "$results"
+  say "Building"
+  dotnet build "$ROOT/PayTrust.sln" -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; return 1; }
+  say "Running every test project against MariaDB on 127.0.0.1:$port"
+  dotnet test "$ROOT/PayTrust.sln" -c Release --no-build --nologo --logger trx --results-directory "$results" \
+    -- RunConfiguration.CollectSourceInformation=false || rc=$?
+
+  summarise_trx "$results"
+  if [ "$rc" -ne 0 ] && [ "$TRX_FAILED" -eq 0 ]; then
+    echo "dotnet test exited with code $rc without a failed test in its results (a test host crashed or did not start)."
+    TRX_FAILED=1
+  fi
+  if [ "$TRX_PASSED" -eq 0 ] && [ "$TRX_FAILED" -eq 0 ]; then
+    echo "No test ran."; TRX_FAILED=1
+  fi
+  local line="$TRX_PASSED passed, $TRX_FAILED failed"
+  [ "$TRX_SKIPPED" -gt 0 ] && line="$line, $TRX_SKIPPED skipped"
+  echo "$line"
+  [ "$TRX_FAILED" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Benchmarks: wrk (C, from apt) drives load from its own process so the measurement does not share a
+# runtime or GC with the API. Each scenario is measured next to a baseline in the same run, because
+# these machines are shared and noisy: ratios hold up where absolute numbers do not.
+
+BENCH_SCENARIOS="health gateways"
+declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [bare]=/)
+declare -A BENCH_BASELINE=([health]=bare [gateways]=health)
+
+bench_measure() { # bench_measure NAME PORT PATH → "rps p50 p95 p99 errors requests"
+  local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}"
+  wrk -t2 -c"$connections" -d2s -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$2$3" >/dev/null 2>&1 || true
+  wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$2$3" \
+    | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
+}
+
+cmd_bench() {
+  need_dotnet; need_wrk
+  local scenarios=("$@"); [ ${#scenarios[@]} -eq 0 ] && read -r -a scenarios <<<"$BENCH_SCENARIOS"
+  local s; for s in "${scenarios[@]}"; do [ -n "${BENCH_PATH[$s]:-}" ] || die "unknown scenario '$s' (known: $BENCH_SCENARIOS)"; done
+
+  run_db_up
+  db_sql "$RUN_DB" "DROP DATABASE IF EXISTS paytrust_bench; CREATE DATABASE paytrust_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+  build_api
+  dotnet build "$BASELINE_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  DATABASE=paytrust_bench api_cli migrate >/dev/null
+  DATABASE=paytrust_bench api_cli seed-demo >/dev/null
+
+  local api_port bare_port logs="$STATE/bench"; mkdir -p "$logs"
+  api_port=$(free_port); bare_port=$(free_port)
+  ConnectionStrings__PayTrust="$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench)" \
+  ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
+  Serilog__MinimumLevel__Default=Warning \
+    dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
+  local api=$!
+  dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$bare_port" >"$logs/bare.log" 2>&1 &
+  local bare=$!
+  trap 'kill $api $bare 2>/dev/null || true' EXIT
+  wait_for_http "$api_port" /health "$api" "$logs/api.log"
+  wait_for_http "$bare_port" / "$bare" "$logs/bare.log"
+
+  declare -A result=()
+  port_of() { if [ "$1" = bare ]; then echo "$bare_port"; else echo "$api_port"; fi; }
+  measure_once() { [ -n "${result[$1]:-}" ] || { say "Measuring $1"; result[$1]=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]}"); }; }
+
+  for s in "${scenarios[@]}"; do measure_once "${BENCH_BASELINE[$s]}"; measure_once "$s"; done
+
+  local report; report="$logs/results-$(date -u +%Y%m%dT%H%M%SZ).md"
+  {
+    echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | baseline | baseline req/s | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
+    for s in "${scenarios[@]}"; do
+      local b="${BENCH_BASELINE[$s]}" rps p50 p95 p99 errors brps
+      read -r rps p50 p95 p99 errors _ <<<"${result[$s]}"
+      read -r brps _ <<<"${result[$b]}"
+      printf '| %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %.0f | %.2f |\n' "$s" "$rps" "$p50" "$p95" "$p99" "$errors" "$b" "$brps" \
+        "$(awk -v a="$rps" -v b="$brps" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+    done
+  } | tee "$report"
+  echo "(${PAYTRUST_BENCH_CONNECTIONS:-64} connections, ${PAYTRUST_BENCH_SECONDS:-10} s each, $(nproc) cores; saved to ${report#"$ROOT"/})"
+}
+
+usage() {
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+verb="${1:-}"; [ $# -gt 0 ] && shift
+case "$verb" in
+  run) cmd_run "$@";;
+  test) cmd_test "$@";;
+  bench) cmd_bench "$@";;
+  db) cmd_db "$@";;
+  -h|--help|help) usage 0;;
+  *) usage 1;;
+esac

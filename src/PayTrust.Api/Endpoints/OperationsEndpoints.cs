@@ -1,0 +1,30 @@
+using Mediator;
+using PayTrust.Application.Features.Operations;
+
+namespace PayTrust.Api.Endpoints;
+
+public static class OperationsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/").WithTags("Operations");
+
+        // Liveness: the process answers. Deliberately touches nothing else.
+        group.MapGet("/health", () => TypedResults.Ok(new HealthStatus("healthy")))
+            .WithName("Health");
+
+        // Readiness: the database answers and every migration is applied.
+        group.MapGet("/ready", async Task<IResult> (IMediator mediator, CancellationToken cancellationToken) =>
+        {
+            var readiness = await mediator.Send(new GetReadiness(), cancellationToken);
+            return readiness.IsReady
+                ? TypedResults.Ok(readiness)
+                : TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable);
+        })
+        .WithName("Ready")
+        .Produces<Readiness>()
+        .Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public sealed record HealthStatus(string Status);
+}

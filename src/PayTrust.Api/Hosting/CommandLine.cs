@@ -1,0 +1,52 @@
+using PayTrust.Infrastructure;
+using PayTrust.Infrastructure.Persistence;
+using PayTrust.Infrastructure.Seeding;
+
+namespace PayTrust.Api.Hosting;
+
+/// <summary>
+/// Operator verbs run by build.sh with the same binary and configuration as the service:
+/// <c>migrate</c> applies migrations; <c>seed-demo</c> creates the demo tenant and registers the
+/// API key given in DEMO_API_KEY (an environment variable, so the key never shows in a process list).
+/// </summary>
+public static class CommandLine
+{
+    public static async Task<int?> TryRunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("migrate" or "seed-demo"))
+        {
+            return null;
+        }
+
+        var builder = WebApplication.CreateBuilder(args[1..]);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddInfrastructure(builder.Configuration);
+        await using var app = builder.Build();
+        var connectionString = builder.Configuration.GetConnectionString(DependencyInjection.ConnectionStringName)!;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PayTrust.CommandLine");
+
+        if (await DatabaseBootstrapper.PrepareAsync(connectionString, migrate: true, logger, CancellationToken.None) is { } failure)
+        {
+            await Console.Error.WriteLineAsync($"PayTrust {args[0]}: {failure}");
+            return 1;
+        }
+
+        if (args[0] == "migrate")
+        {
+            Console.WriteLine($"Database {DatabaseBootstrapper.DescribeTarget(connectionString)} is up to date.");
+            return 0;
+        }
+
+        var demoKey = Environment.GetEnvironmentVariable("DEMO_API_KEY");
+        if (string.IsNullOrEmpty(demoKey))
+        {
+            await Console.Error.WriteLineAsync("PayTrust seed-demo: set DEMO_API_KEY to the key to register.");
+            return 2;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var tenantId = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(demoKey, CancellationToken.None);
+        Console.WriteLine($"Demo tenant {tenantId} is ready.");
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Serilog;
+using Serilog.Context;
+using Serilog.Formatting.Compact;
+
+namespace PayTrust.Api.Hosting;
+
+public static class Logging
+{
+    /// <summary>
+    /// Serilog for everything: levels from configuration ("Serilog" section), readable text on a
+    /// terminal, one compact JSON object per line when the output is redirected (containers, files, CI).
+    /// </summary>
+    public static void AddPayTrustLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (Console.IsOutputRedirected)
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {RequestId}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+    }
+
+    /// <summary>One summary line per request, and the request id and trace id on every line logged during it.</summary>
+    public static void UsePayTrustRequestLogging(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            using (LogContext.PushProperty("RequestId", context.TraceIdentifier))
+            using (LogContext.PushProperty("TraceId", Activity.Current?.TraceId.ToString()))
+            {
+                await next(context);
+            }
+        });
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
+        });
+    }
+}
