@@ -17,7 +17,7 @@ public static class OperationsEndpoints
         group.MapGet("/ready", async Task<IResult> (IMediator mediator, CancellationToken cancellationToken) =>
         {
             var readiness = await mediator.Send(new GetReadiness(), cancellationToken);
-            return readiness.IsReady
+            return readiness.Status == "ready"
                 ? TypedResults.Ok(readiness)
                 : TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable);
         })

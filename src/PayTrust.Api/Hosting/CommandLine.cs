@@ -18,7 +18,7 @@ public static class CommandLine
             return null;
         }
 
-        var builder = WebApplication.CreateBuilder(args[1..]);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddInfrastructure(builder.Configuration);
         await using var app = builder.Build();

@@ -6,10 +6,7 @@ namespace PayTrust.Application.Features.Operations;
 /// <summary>Is this instance fit to take traffic: database reachable and every migration applied.</summary>
 public sealed record GetReadiness : IQuery<Readiness>;
 
-public sealed record Readiness(string Status, bool DatabaseReachable, IReadOnlyList<string> PendingMigrations)
-{
-    public bool IsReady => Status == "ready";
-}
+public sealed record Readiness(string Status, bool DatabaseReachable, IReadOnlyList<string> PendingMigrations);
 
 internal sealed class GetReadinessHandler(IDatabaseStatus database) : IQueryHandler<GetReadiness, Readiness>
 {

@@ -19,7 +19,7 @@ internal sealed class MySqlConnectionManager(string connectionString)
     {
         // SqlCommandReader understands quotes and comments, so ';' inside a string literal is safe.
         // Scripts must not use DELIMITER (no stored routines in our migrations).
-        using var reader = new SqlCommandReader(scriptContents);
+        using var reader = new SqlCommandReader(scriptContents, ";", delimiterRequiresWhitespace: false);
         var commands = new List<string>();
         reader.ReadAllCommands(command =>
         {
