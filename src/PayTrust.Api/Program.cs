@@ -11,7 +11,7 @@ if (await CommandLine.TryRunAsync(args) is { } exitCode)
 // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPayTrustLogging();
-builder.Services.AddPayTrust(builder.Configuration);
+builder.Services.AddPayTrust();
 
 var app = builder.Build();
 

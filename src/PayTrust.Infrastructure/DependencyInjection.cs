@@ -14,14 +14,16 @@ public static class DependencyInjection
 {
     public const string ConnectionStringName = "PayTrust";
 
-    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Settings are read when services are first resolved, not here, so configuration added late by a
+    /// host (tests, minimal hosting) is honoured.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
-        var connectionString = configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException($"Connection string 'ConnectionStrings:{ConnectionStringName}' (env ConnectionStrings__{ConnectionStringName}) is not configured.");
-
-        services.AddSingleton(_ => new MySqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(provider => new MySqlDataSourceBuilder(ConnectionString(provider.GetRequiredService<IConfiguration>())).Build());
         services.AddSingleton<IClock>(SystemClock.Instance);
-        services.AddSingleton(new ApiKeyHasher(Encoding.UTF8.GetBytes(configuration["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));
+        services.AddSingleton(provider => new ApiKeyHasher(
+            Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));
         services.AddScoped<DemoSeeder>();
 
         // Every adapter in this assembly that implements an application port is registered under that
@@ -35,6 +37,10 @@ public static class DependencyInjection
 
         return services;
     }
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName)
+        ?? throw new InvalidOperationException($"Connection string 'ConnectionStrings:{ConnectionStringName}' (environment ConnectionStrings__{ConnectionStringName}) is not configured.");
 
     /// <summary>Only for local development; configuration must supply PayTrust:ApiKeyPepper elsewhere.</summary>
     public const string DevelopmentPepper = "paytrust-development-pepper-not-for-production";

@@ -20,9 +20,9 @@ public static class CommandLine
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddInfrastructure(builder.Configuration);
+        builder.Services.AddInfrastructure();
         await using var app = builder.Build();
-        var connectionString = builder.Configuration.GetConnectionString(DependencyInjection.ConnectionStringName)!;
+        var connectionString = DependencyInjection.ConnectionString(builder.Configuration);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PayTrust.CommandLine");
 
         if (await DatabaseBootstrapper.PrepareAsync(connectionString, migrate: true, logger, CancellationToken.None) is { } failure)

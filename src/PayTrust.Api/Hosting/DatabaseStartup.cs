@@ -12,7 +12,7 @@ public static class DatabaseStartup
     public static Task<string?> PrepareDatabaseAsync(this WebApplication app)
     {
         var migrate = app.Configuration.GetValue("PayTrust:MigrateOnStartup", app.Environment.IsDevelopment());
-        var connectionString = app.Configuration.GetConnectionString(DependencyInjection.ConnectionStringName)!;
+        var connectionString = DependencyInjection.ConnectionString(app.Configuration);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PayTrust.Startup");
         return DatabaseBootstrapper.PrepareAsync(connectionString, migrate, logger, app.Lifetime.ApplicationStopping);
     }

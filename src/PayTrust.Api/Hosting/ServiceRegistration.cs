@@ -15,7 +15,7 @@ public static class ServiceRegistration
     /// <summary>Largest request body accepted anywhere (webhooks are capped lower by the spec).</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddPayTrust(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPayTrust(this IServiceCollection services)
     {
         services.AddMediator((MediatorOptions options) =>
         {
@@ -29,7 +29,7 @@ public static class ServiceRegistration
             ];
         });
         services.AddApplication();
-        services.AddInfrastructure(configuration);
+        services.AddInfrastructure();
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         // Bodies that do not bind throw, so the one exception handler turns them into problem+json
