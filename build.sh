@@ -299,8 +299,14 @@ cmd_test() {
   say "Building"
   dotnet build "$ROOT/PayTrust.sln" -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; return 1; }
   say "Running every test project against MariaDB on 127.0.0.1:$port"
-  dotnet test "$ROOT/PayTrust.sln" -c Release --no-build --nologo --logger trx --results-directory "$results" \
-    -- RunConfiguration.CollectSourceInformation=false || rc=$?
+  # One run per project, each with its own TRX file: results named by timestamp alone collide when
+  # two projects finish in the same second.
+  local project name
+  for project in "$ROOT"/tests/*/*.Tests.csproj; do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+      || rc=$?
+  done
 
   summarise_trx "$results"
   if [ "$rc" -ne 0 ] && [ "$TRX_FAILED" -eq 0 ]; then
