@@ -356,10 +356,11 @@ cmd_bench() {
   ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
   Serilog__MinimumLevel__Default=Warning \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
-  local api=$!
+  BENCH_API_PID=$!
   dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$bare_port" >"$logs/bare.log" 2>&1 &
-  local bare=$!
-  trap 'kill $api $bare 2>/dev/null || true' EXIT
+  BENCH_BARE_PID=$!
+  local api=$BENCH_API_PID bare=$BENCH_BARE_PID
+  trap 'kill "$BENCH_API_PID" "$BENCH_BARE_PID" 2>/dev/null || true' EXIT
   wait_for_http "$api_port" /health "$api" "$logs/api.log"
   wait_for_http "$bare_port" / "$bare" "$logs/bare.log"
 
