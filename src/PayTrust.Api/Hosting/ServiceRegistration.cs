@@ -43,7 +43,12 @@ public static class ServiceRegistration
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         services.AddPayTrustProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "PayTrust API";
+            document.Info.Description = "Multi-tenant payment orchestration: invoices, installments, gateways, webhooks and reports. Amounts are integers in the currency's minor unit; errors are RFC 9457 problem+json with a stable code.";
+            return Task.CompletedTask;
+        }));
         return services;
     }
 
