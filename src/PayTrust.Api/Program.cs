@@ -1,6 +1,7 @@
 using PayTrust.Api.Endpoints;
 using PayTrust.Api.Errors;
 using PayTrust.Api.Hosting;
+using PayTrust.Api.Security;
 using Serilog;
 
 if (await CommandLine.TryRunAsync(args) is { } exitCode)
@@ -15,6 +16,12 @@ builder.Services.AddPayTrust();
 
 var app = builder.Build();
 
+if (AdminKey.Problem(app.Configuration[AdminKey.ConfigurationName]) is { } adminKeyProblem)
+{
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {adminKeyProblem}");
+    return 1;
+}
+
 if (await app.PrepareDatabaseAsync() is { } failure)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {failure}");
@@ -23,9 +30,14 @@ if (await app.PrepareDatabaseAsync() is { } failure)
 
 app.UsePayTrustErrors();
 app.UsePayTrustRequestLogging();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 OperationsEndpoints.Map(app);
 GatewayEndpoints.Map(app);
+TenantEndpoints.Map(app);
+ApiKeyEndpoints.Map(app);
 app.MapPayTrustApiDocs();
 
 try

@@ -20,10 +20,13 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
+        DapperTypeHandlers.Register();
         services.AddSingleton(provider => new MySqlDataSourceBuilder(ConnectionString(provider.GetRequiredService<IConfiguration>())).Build());
         services.AddSingleton<IClock>(SystemClock.Instance);
-        services.AddSingleton(provider => new ApiKeyHasher(
+        services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(
             Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));
+        // One cache per process: it is what makes authentication cheap.
+        services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddScoped<DemoSeeder>();
 
         // Every adapter in this assembly that implements an application port is registered under that

@@ -23,7 +23,7 @@ public class ErrorResponseTests(PayTrustApiFactory factory) : IClassFixture<PayT
     [Fact]
     public async Task Wrong_method_is_a_405_problem()
     {
-        var response = await _client.DeleteAsync("/gateways");
+        var response = await _client.DeleteAsync("/health");
 
         Assert.Equal("method_not_allowed", (await Problem.ReadAsync(response, HttpStatusCode.MethodNotAllowed)).Code);
     }

@@ -1,4 +1,6 @@
 using FluentValidation;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,16 +19,74 @@ namespace PayTrust.Api.Tests;
 /// It adds a few probe endpoints under /_test that throw on purpose, so the one error mapping can be
 /// exercised before real endpoints that would throw those errors exist.
 /// </summary>
-public sealed class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public TestDatabase Database { get; } = new();
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123456789ABCDEF!";
 
-    public async Task InitializeAsync() => await Database.InitializeAsync();
+    private readonly bool _ownsDatabase;
+
+    public PayTrustApiFactory()
+        : this(new TestDatabase(), ownsDatabase: true)
+    {
+    }
+
+    /// <summary>A second instance of the service on the same database (for cross-instance behaviour).</summary>
+    internal PayTrustApiFactory(TestDatabase database, bool ownsDatabase = false)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>Settings a test class needs on top of the defaults.</summary>
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        if (_ownsDatabase)
+        {
+            await Database.InitializeAsync();
+        }
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+
+    public HttpClient AdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        return client;
+    }
+
+    public HttpClient TenantClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        return client;
+    }
+
+    /// <summary>A new tenant and an API key for it, made through the admin API.</summary>
+    public async Task<TestTenant> CreateTenantAsync(string name = "Test merchant")
+    {
+        using var admin = AdminClient();
+        var tenant = await ReadAsync(await admin.PostAsJsonAsync("/tenants", new { name }));
+        var key = await ReadAsync(await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.GetProperty("id").GetGuid(), description = "tests" }));
+        return new TestTenant(tenant.GetProperty("id").GetGuid(), key.GetProperty("id").GetGuid(), key.GetProperty("api_key").GetString()!);
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -36,7 +96,9 @@ public sealed class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncL
         {
             ["ConnectionStrings:PayTrust"] = Database.ConnectionString,
             ["PayTrust:MigrateOnStartup"] = "false",
-        }));
+            ["ADMIN_API_KEY"] = AdminKey,
+            ["PayTrust:ApiKeyPepper"] = "test-pepper",
+        }).AddInMemoryCollection(ExtraSettings));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ProbeEndpoints>());
     }
 
@@ -64,3 +126,5 @@ public sealed class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncL
         };
     }
 }
+
+public sealed record TestTenant(Guid TenantId, Guid ApiKeyId, string ApiKey);

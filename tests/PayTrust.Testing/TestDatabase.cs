@@ -24,6 +24,7 @@ public class TestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        PayTrust.Infrastructure.Persistence.DapperTypeHandlers.Register();
         ServerConnectionString = await TestDatabaseServer.GetConnectionStringAsync();
         await ExecuteOnServerAsync($"CREATE DATABASE `{Name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         ConnectionString = new MySqlConnectionStringBuilder(ServerConnectionString) { Database = Name }.ConnectionString;

@@ -1,4 +1,5 @@
 using Mediator;
+using PayTrust.Api.Security;
 using PayTrust.Application.Features.Gateways;
 
 namespace PayTrust.Api.Endpoints;
@@ -7,7 +8,7 @@ public static class GatewayEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/gateways").WithTags("Gateways");
+        var group = app.MapGroup("/gateways").WithTags("Gateways").RequireAuthorization(Policies.Tenant);
 
         group.MapGet("/", async (IMediator mediator, CancellationToken cancellationToken) =>
             TypedResults.Ok(new GatewayList(await mediator.Send(new ListGateways(), cancellationToken))))

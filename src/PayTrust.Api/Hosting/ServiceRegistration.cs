@@ -4,6 +4,7 @@ using Mediator;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using PayTrust.Api.Errors;
+using PayTrust.Api.Security;
 using PayTrust.Application;
 using PayTrust.Application.Behaviors;
 using PayTrust.Infrastructure;
@@ -43,6 +44,8 @@ public static class ServiceRegistration
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         services.AddPayTrustProblemDetails();
+        services.AddPayTrustAuth();
+        services.AddPayTrustRateLimiting();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

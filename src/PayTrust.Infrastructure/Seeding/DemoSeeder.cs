@@ -1,6 +1,6 @@
 using Dapper;
 using MySqlConnector;
-using PayTrust.Infrastructure.Security;
+using PayTrust.Application.Abstractions;
 
 namespace PayTrust.Infrastructure.Seeding;
 
@@ -8,7 +8,7 @@ namespace PayTrust.Infrastructure.Seeding;
 /// Local set-up for `build.sh run`: one demo tenant and one API key whose plaintext the script generated
 /// and keeps in .paytrust/. Running it again changes nothing.
 /// </summary>
-public sealed class DemoSeeder(MySqlDataSource dataSource, ApiKeyHasher hasher)
+public sealed class DemoSeeder(MySqlDataSource dataSource, IApiKeyHasher hasher)
 {
     public const string DemoTenantName = "Demo Merchant";
 
@@ -23,7 +23,7 @@ public sealed class DemoSeeder(MySqlDataSource dataSource, ApiKeyHasher hasher)
     /// <summary>Ensures the demo tenant exists and owns <paramref name="apiKey"/>; returns the tenant id.</summary>
     public async Task<Guid> SeedAsync(string apiKey, CancellationToken cancellationToken)
     {
-        if (!ApiKeyHasher.IsWellFormed(apiKey))
+        if (!hasher.IsWellFormed(apiKey))
         {
             throw new ArgumentException("The demo API key must be 'ptk_' followed by 64 lowercase hex characters.", nameof(apiKey));
         }
@@ -43,7 +43,7 @@ public sealed class DemoSeeder(MySqlDataSource dataSource, ApiKeyHasher hasher)
         {
             await connection.ExecuteAsync(
                 InsertKeySql,
-                new { Id = Guid.CreateVersion7(), TenantId = tenantId, Hash = hash, Prefix = ApiKeyHasher.DisplayPrefix(apiKey) },
+                new { Id = Guid.CreateVersion7(), TenantId = tenantId, Hash = hash, Prefix = hasher.DisplayPrefix(apiKey) },
                 transaction);
         }
 

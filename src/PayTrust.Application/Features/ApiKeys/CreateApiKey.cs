@@ -1,0 +1,65 @@
+using Dapper;
+using FluentValidation;
+using Mediator;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Errors;
+
+namespace PayTrust.Application.Features.ApiKeys;
+
+/// <summary>Administration: a new API key for a tenant. The plaintext is in this response and nowhere else.</summary>
+public sealed record CreateApiKey(Guid TenantId, string? Description) : ICommand<CreatedApiKey>;
+
+public sealed record CreatedApiKey(Guid Id, Guid TenantId, string ApiKey, string KeyPrefix, Instant CreatedAt);
+
+internal sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKey>
+{
+    public CreateApiKeyValidator()
+    {
+        RuleFor(c => c.TenantId).NotEmpty();
+        RuleFor(c => c.Description).MaximumLength(255);
+    }
+}
+
+internal sealed class CreateApiKeyHandler(IDbSession session, IApiKeyHasher hasher, ICallerContext caller, IClock clock)
+    : ICommandHandler<CreateApiKey, CreatedApiKey>
+{
+    private const string TenantExistsSql = "SELECT COUNT(*) FROM tenants WHERE id = @TenantId";
+
+    public async ValueTask<CreatedApiKey> Handle(CreateApiKey command, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(TenantExistsSql, command, session.Transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            throw new PayTrustException(ErrorKind.NotFound, "tenant_not_found", $"Tenant {command.TenantId} not found");
+        }
+
+        var now = clock.GetCurrentInstant();
+        var key = await ApiKeyStore.InsertAsync(session, hasher, command.TenantId, command.Description ?? "", replacesKeyId: null, now, cancellationToken);
+        await ApiKeyAudit.RecordAsync(session, caller, now, ApiKeyOperation.Create, key.Id, key.TenantId, cancellationToken);
+        return key;
+    }
+}
+
+/// <summary>The one place a key row is written, shared by create and rotate.</summary>
+internal static class ApiKeyStore
+{
+    private const string InsertSql = """
+        INSERT INTO api_keys (id, tenant_id, replaces_key_id, key_hash, key_prefix, description, created_at)
+        VALUES (@Id, @TenantId, @ReplacesKeyId, @KeyHash, @KeyPrefix, @Description, @CreatedAt)
+        """;
+
+    public static async Task<CreatedApiKey> InsertAsync(
+        IDbSession session, IApiKeyHasher hasher, Guid tenantId, string description, Guid? replacesKeyId, Instant now, CancellationToken cancellationToken)
+    {
+        var plaintext = hasher.NewKey();
+        var key = new CreatedApiKey(Guid.CreateVersion7(), tenantId, plaintext, hasher.DisplayPrefix(plaintext), now);
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertSql,
+            new { key.Id, key.TenantId, ReplacesKeyId = replacesKeyId, KeyHash = hasher.Hash(plaintext), key.KeyPrefix, Description = description, key.CreatedAt },
+            session.Transaction,
+            cancellationToken: cancellationToken));
+        return key;
+    }
+}

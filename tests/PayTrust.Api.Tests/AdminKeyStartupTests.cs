@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace PayTrust.Api.Tests;
+
+public class AdminKeyStartupTests
+{
+    [Theory]
+    [InlineData(null, "ADMIN_API_KEY is not set")]
+    [InlineData("short-key", "ADMIN_API_KEY is 9 characters long; it must be at least 32.")]
+    [InlineData("a key with spaces in it that is long enough", "ADMIN_API_KEY may contain only letters, digits and ASCII symbols")]
+    [InlineData("ключ-администратора-0123456789abcdef", "ADMIN_API_KEY may contain only letters, digits and ASCII symbols")]
+    public async Task The_service_refuses_to_start_with_a_bad_admin_key(string? adminKey, string reason)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PayTrust.Api.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__PayTrust"] = "Server=127.0.0.1;Port=1;User ID=x;Password=x;Database=x";
+        start.Environment.Remove("ADMIN_API_KEY");
+        if (adminKey is not null)
+        {
+            start.Environment["ADMIN_API_KEY"] = adminKey;
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the service started anyway");
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+        if (adminKey is not null)
+        {
+            Assert.DoesNotContain(adminKey, line, StringComparison.Ordinal);
+        }
+    }
+}
