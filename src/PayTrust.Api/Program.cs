@@ -28,11 +28,13 @@ if (await app.PrepareDatabaseAsync() is { } failure)
     return 1;
 }
 
-app.UsePayTrustErrors();
+// Request logging outermost, so it records the status the client finally got.
 app.UsePayTrustRequestLogging();
+app.UsePayTrustErrors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UsePayTrustIdempotencyKeys();
 
 OperationsEndpoints.Map(app);
 GatewayEndpoints.Map(app);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PayTrust.Api.Security;
 using PayTrust.Domain.Errors;
 using PayTrust.Testing;
 
@@ -110,6 +111,9 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             next(app);
             app.UseRouting();
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UsePayTrustIdempotencyKeys();
             app.UseEndpoints(endpoints =>
             {
                 endpoints.MapPost("/_test/echo", (ProbeBody body) => TypedResults.Ok(body));
@@ -120,6 +124,10 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ]));
                 endpoints.MapGet("/_test/refusal/{kind}", IResult (ErrorKind kind) =>
                     throw new PayTrustException(kind, "probe_refusal", "Refused by the probe"));
+                // A tenant-scoped command, to exercise Idempotency-Key in tenant scope before invoices exist.
+                endpoints.MapPost("/_test/tenant-scoped-create", async (ProbeBody body, Mediator.IMediator mediator) =>
+                    TypedResults.Created("/tenants", await mediator.Send(new PayTrust.Application.Features.Tenants.CreateTenant(body.Name))))
+                    .RequireAuthorization(PayTrust.Api.Security.Policies.Tenant);
                 endpoints.MapGet("/_test/crash", IResult () =>
                     throw new InvalidOperationException("SELECT secret FROM internals -- must never reach a client"));
             });

@@ -27,6 +27,8 @@ public static class ServiceRegistration
                 typeof(LoggingBehavior<,>),
                 typeof(ValidationBehavior<,>),
                 typeof(TransactionBehavior<,>),
+                // Inside the transaction, so a stored response commits with its effect (ADR 8).
+                typeof(IdempotencyBehavior<,>),
             ];
         });
         services.AddApplication();
@@ -46,6 +48,7 @@ public static class ServiceRegistration
         services.AddPayTrustProblemDetails();
         services.AddPayTrustAuth();
         services.AddPayTrustRateLimiting();
+        services.AddHostedService<IdempotencyCleanup>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

@@ -8,7 +8,7 @@ using PayTrust.Domain.Errors;
 namespace PayTrust.Application.Features.ApiKeys;
 
 /// <summary>Administration: a new API key for a tenant. The plaintext is in this response and nowhere else.</summary>
-public sealed record CreateApiKey(Guid TenantId, string? Description) : ICommand<CreatedApiKey>;
+public sealed record CreateApiKey(Guid TenantId, string? Description) : ICommand<CreatedApiKey>, IShowsSecretOnce;
 
 public sealed record CreatedApiKey(Guid Id, Guid TenantId, string ApiKey, string KeyPrefix, Instant CreatedAt);
 

@@ -12,7 +12,7 @@ namespace PayTrust.Application.Features.ApiKeys;
 /// Administration: replace a key with a new one. The old key keeps working for <see cref="GraceSeconds"/>
 /// (0 = stops at once), so a merchant can roll the new key out without downtime.
 /// </summary>
-public sealed record RotateApiKey(Guid ApiKeyId, int GraceSeconds) : ICommand<RotatedApiKey>;
+public sealed record RotateApiKey(Guid ApiKeyId, int GraceSeconds) : ICommand<RotatedApiKey>, IShowsSecretOnce;
 
 public sealed record RotatedApiKey(Guid Id, Guid TenantId, string ApiKey, string KeyPrefix, Instant CreatedAt, Guid PreviousKeyId, Instant PreviousKeyExpiresAt);
 
