@@ -39,6 +39,7 @@ app.UsePayTrustIdempotencyKeys();
 OperationsEndpoints.Map(app);
 GatewayEndpoints.Map(app);
 TenantEndpoints.Map(app);
+TenantEndpoints.MapCurrentTenant(app);
 ApiKeyEndpoints.Map(app);
 app.MapPayTrustApiDocs();
 

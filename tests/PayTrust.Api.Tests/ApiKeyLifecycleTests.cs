@@ -25,6 +25,9 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         Assert.Equal($"/api-keys/{key.GetProperty("id").GetGuid()}", response.Headers.Location?.OriginalString);
         using var client = factory.TenantClient(plaintext);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/gateways")).StatusCode);
+        var me = await Json(await client.GetAsync("/me"), HttpStatusCode.OK);
+        Assert.Equal(tenant.GetProperty("id").GetGuid(), me.GetProperty("tenant_id").GetGuid());
+        Assert.Equal(key.GetProperty("id").GetGuid(), me.GetProperty("api_key_id").GetGuid());
     }
 
     [Theory]

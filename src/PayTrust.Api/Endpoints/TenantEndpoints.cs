@@ -22,5 +22,13 @@ public static class TenantEndpoints
         .WithName("ListTenants");
     }
 
+    /// <summary>Tenant-facing: who am I. No database work beyond authentication itself.</summary>
+    public static void MapCurrentTenant(IEndpointRouteBuilder app) =>
+        app.MapGet("/me", async (IMediator mediator, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await mediator.Send(new GetCurrentTenant(), cancellationToken)))
+        .WithTags("Tenants")
+        .WithName("GetCurrentTenant")
+        .RequireAuthorization(Policies.Tenant);
+
     public sealed record CreateTenantRequest(string? Name);
 }

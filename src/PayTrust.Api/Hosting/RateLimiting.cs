@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using PayTrust.Api.Errors;
 using PayTrust.Api.Security;
 
@@ -17,8 +18,10 @@ public static class RateLimiting
     /// </summary>
     public static IServiceCollection AddPayTrustRateLimiting(this IServiceCollection services)
     {
-        services.AddRateLimiter(options =>
+        services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((options, configuration) =>
         {
+            // Read once: the partition factory below runs on every request.
+            var permits = configuration.GetValue("PayTrust:RateLimit:PermitsPerMinute", DefaultPermitsPerMinute);
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var keyId = context.User.FindFirstValue(PayTrustClaims.ApiKeyId);
@@ -27,8 +30,6 @@ public static class RateLimiting
                     return RateLimitPartition.GetNoLimiter("anonymous");
                 }
 
-                var permits = context.RequestServices.GetRequiredService<IConfiguration>()
-                    .GetValue("PayTrust:RateLimit:PermitsPerMinute", DefaultPermitsPerMinute);
                 return RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,
@@ -37,6 +38,9 @@ public static class RateLimiting
                     AutoReplenishment = true,
                 });
             });
+        });
+        services.AddRateLimiter(options =>
+        {
             options.OnRejected = async (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
