@@ -264,6 +264,7 @@ EOF
 
   Try it:
     curl -s $url/gateways -H 'X-API-Key: $DEMO_API_KEY'
+    curl -s $url/tenants -H 'X-Admin-Key: $ADMIN_API_KEY'
 
   The same values for scripts:  . .paytrust/env
 
