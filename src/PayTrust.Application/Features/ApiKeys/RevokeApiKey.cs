@@ -11,14 +11,12 @@ public sealed record RevokeApiKey(Guid ApiKeyId) : ICommand<Unit>;
 internal sealed class RevokeApiKeyHandler(IDbSession session, IApiKeyAuthenticator authenticator, ICallerContext caller, IClock clock)
     : ICommandHandler<RevokeApiKey, Unit>
 {
-    private const string LockSql = "SELECT tenant_id AS TenantId, key_hash AS KeyHash, description AS Description, revoked_at AS RevokedAt, expires_at AS ExpiresAt FROM api_keys WHERE id = @ApiKeyId FOR UPDATE";
     private const string RevokeSql = "UPDATE api_keys SET revoked_at = @Now WHERE id = @ApiKeyId AND revoked_at IS NULL";
 
     public async ValueTask<Unit> Handle(RevokeApiKey command, CancellationToken cancellationToken)
     {
+        var key = await KeyRow.LockAsync(session, command.ApiKeyId, cancellationToken);
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var key = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, command, session.Transaction, cancellationToken: cancellationToken))
-            ?? throw ApiKeyErrors.NotFound(command.ApiKeyId);
         var now = clock.GetCurrentInstant();
         // Revoking a revoked key is a no-op that still answers 204: the caller's intent holds.
         if (await connection.ExecuteAsync(new CommandDefinition(RevokeSql, new { command.ApiKeyId, Now = now }, session.Transaction, cancellationToken: cancellationToken)) == 1)

@@ -27,19 +27,12 @@ internal sealed class RotateApiKeyValidator : AbstractValidator<RotateApiKey>
 internal sealed class RotateApiKeyHandler(IDbSession session, IApiKeyHasher hasher, IApiKeyAuthenticator authenticator, ICallerContext caller, IClock clock)
     : ICommandHandler<RotateApiKey, RotatedApiKey>
 {
-    // Locking read: two rotations of one key must not both succeed.
-    private const string LockSql = """
-        SELECT tenant_id AS TenantId, key_hash AS KeyHash, description AS Description, revoked_at AS RevokedAt, expires_at AS ExpiresAt
-        FROM api_keys WHERE id = @ApiKeyId FOR UPDATE
-        """;
-
     private const string ExpireSql = "UPDATE api_keys SET expires_at = @ExpiresAt WHERE id = @ApiKeyId";
 
     public async ValueTask<RotatedApiKey> Handle(RotateApiKey command, CancellationToken cancellationToken)
     {
+        var old = await KeyRow.LockAsync(session, command.ApiKeyId, cancellationToken);
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var old = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, command, session.Transaction, cancellationToken: cancellationToken))
-            ?? throw ApiKeyErrors.NotFound(command.ApiKeyId);
         var now = clock.GetCurrentInstant();
         if (!old.IsActiveAt(now))
         {
@@ -57,6 +50,19 @@ internal sealed class RotateApiKeyHandler(IDbSession session, IApiKeyHasher hash
 
 internal sealed record KeyRow(Guid TenantId, byte[] KeyHash, string Description, DateTime? RevokedAt, DateTime? ExpiresAt)
 {
+    // Locking read: two rotations (or a rotation and a revocation) of one key must not interleave.
+    private const string LockSql = """
+        SELECT tenant_id AS TenantId, key_hash AS KeyHash, description AS Description, revoked_at AS RevokedAt, expires_at AS ExpiresAt
+        FROM api_keys WHERE id = @id FOR UPDATE
+        """;
+
+    public static async Task<KeyRow> LockAsync(IDbSession session, Guid id, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, new { id }, session.Transaction, cancellationToken: cancellationToken))
+            ?? throw ApiKeyErrors.NotFound(id);
+    }
+
     public bool IsActiveAt(Instant now) =>
         RevokedAt is null && (ExpiresAt is not { } expires || expires.ToInstantUtc() > now);
 }
