@@ -5,7 +5,7 @@ namespace PayTrust.Domain.Monetary;
 
 /// <summary>
 /// A tax (or fee) rate: a decimal 0 ≤ r ≤ 1 with at most four decimal places. Parsed from text
-/// exactly, never through double, so 0.11 is 0.11 and not 0.10999999999999999.
+/// exactly, never through binary floating point, so 0.11 is 0.11 and not 0.10999999999999999.
 /// </summary>
 public readonly record struct TaxRate
 {
