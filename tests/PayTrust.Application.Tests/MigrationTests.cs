@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
+using PayTrust.Application.Abstractions;
 using PayTrust.Infrastructure.Persistence;
 using PayTrust.Infrastructure.Persistence.Migrations;
 using PayTrust.Testing;
@@ -90,6 +91,35 @@ public class MigrationTests(EmptyTestDatabase database) : IClassFixture<EmptyTes
         Assert.NotNull(failure);
         Assert.StartsWith("cannot reach the database at nobody@127.0.0.1:1/nowhere", failure, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure);
+    }
+
+    [Fact]
+    public async Task Readiness_follows_the_journal_and_reports_an_unreachable_server()
+    {
+        var scratch = new EmptyTestDatabase();
+        await scratch.InitializeAsync();
+        DatabaseState before, ready;
+        try
+        {
+            await using var dataSource = new MySqlConnector.MySqlDataSource(scratch.ConnectionString);
+            var status = new DatabaseStatus(dataSource, NullLogger<DatabaseStatus>.Instance);
+            before = await status.GetStateAsync(CancellationToken.None);
+            new DatabaseMigrator(scratch.ConnectionString, NullLogger.Instance).Migrate();
+            ready = await status.GetStateAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await scratch.DisposeAsync();
+        }
+
+        await using var nowhere = new MySqlConnector.MySqlDataSource("Server=127.0.0.1;Port=1;User ID=x;Password=x;Database=x;Connection Timeout=2");
+        var unreachable = await new DatabaseStatus(nowhere, NullLogger<DatabaseStatus>.Instance).GetStateAsync(CancellationToken.None);
+
+        Assert.Equal(RealScripts, before.PendingMigrations);
+        Assert.True(ready.IsReady);
+        Assert.False(unreachable.Reachable);
+        Assert.False(unreachable.IsReady);
+        Assert.False(string.IsNullOrEmpty(unreachable.Error));
     }
 
     internal static string RepositoryRoot()

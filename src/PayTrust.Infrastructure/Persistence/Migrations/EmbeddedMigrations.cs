@@ -1,18 +1,12 @@
 namespace PayTrust.Infrastructure.Persistence.Migrations;
 
 /// <summary>
-/// The migration scripts this build carries. The journal records DbUp's script name, which for an
-/// embedded script is its resource name ("PayTrust.Migrations.0001_initial.sql").
+/// How migration scripts are embedded. The journal records DbUp's script name, which for an embedded
+/// script is its resource name ("PayTrust.Migrations.0001_initial.sql").
 /// </summary>
 internal static class EmbeddedMigrations
 {
     public const string ResourcePrefix = "PayTrust.Migrations.";
-
-    public static IReadOnlyList<string> ResourceNames { get; } = typeof(EmbeddedMigrations).Assembly
-        .GetManifestResourceNames()
-        .Where(IsMigration)
-        .Order(StringComparer.Ordinal)
-        .ToArray();
 
     public static bool IsMigration(string resourceName) =>
         resourceName.StartsWith(ResourcePrefix, StringComparison.Ordinal) && resourceName.EndsWith(".sql", StringComparison.Ordinal);
