@@ -40,26 +40,3 @@ internal sealed class CreateApiKeyHandler(IDbSession session, IApiKeyHasher hash
         return key;
     }
 }
-
-/// <summary>The one place a key row is written, shared by create and rotate.</summary>
-internal static class ApiKeyStore
-{
-    private const string InsertSql = """
-        INSERT INTO api_keys (id, tenant_id, replaces_key_id, key_hash, key_prefix, description, created_at)
-        VALUES (@Id, @TenantId, @ReplacesKeyId, @KeyHash, @KeyPrefix, @Description, @CreatedAt)
-        """;
-
-    public static async Task<CreatedApiKey> InsertAsync(
-        IDbSession session, IApiKeyHasher hasher, Guid tenantId, string description, Guid? replacesKeyId, Instant now, CancellationToken cancellationToken)
-    {
-        var plaintext = hasher.NewKey();
-        var key = new CreatedApiKey(Guid.CreateVersion7(), tenantId, plaintext, hasher.DisplayPrefix(plaintext), now);
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertSql,
-            new { key.Id, key.TenantId, ReplacesKeyId = replacesKeyId, KeyHash = hasher.Hash(plaintext), key.KeyPrefix, Description = description, key.CreatedAt },
-            session.Transaction,
-            cancellationToken: cancellationToken));
-        return key;
-    }
-}

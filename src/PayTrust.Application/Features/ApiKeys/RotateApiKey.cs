@@ -3,7 +3,6 @@ using FluentValidation;
 using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
-using PayTrust.Application.Common;
 using PayTrust.Domain.Errors;
 
 namespace PayTrust.Application.Features.ApiKeys;
@@ -46,28 +45,4 @@ internal sealed class RotateApiKeyHandler(IDbSession session, IApiKeyHasher hash
         authenticator.Forget(command.ApiKeyId);
         return new RotatedApiKey(created.Id, created.TenantId, created.ApiKey, created.KeyPrefix, created.CreatedAt, command.ApiKeyId, expiresAt);
     }
-}
-
-internal sealed record KeyRow(Guid TenantId, byte[] KeyHash, string Description, DateTime? RevokedAt, DateTime? ExpiresAt)
-{
-    // Locking read: two rotations (or a rotation and a revocation) of one key must not interleave.
-    private const string LockSql = """
-        SELECT tenant_id AS TenantId, key_hash AS KeyHash, description AS Description, revoked_at AS RevokedAt, expires_at AS ExpiresAt
-        FROM api_keys WHERE id = @id FOR UPDATE
-        """;
-
-    public static async Task<KeyRow> LockAsync(IDbSession session, Guid id, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, new { id }, session.Transaction, cancellationToken: cancellationToken))
-            ?? throw ApiKeyErrors.NotFound(id);
-    }
-
-    public bool IsActiveAt(Instant now) =>
-        RevokedAt is null && (ExpiresAt is not { } expires || expires.ToInstantUtc() > now);
-}
-
-internal static class ApiKeyErrors
-{
-    public static PayTrustException NotFound(Guid id) => new(ErrorKind.NotFound, "api_key_not_found", $"API key {id} not found");
 }
