@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
-using static PayTrust.Api.Tests.ErrorResponseTests;
+using static PayTrust.Api.Tests.HttpAssert;
 
 namespace PayTrust.Api.Tests;
 
@@ -13,11 +13,11 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
     public async Task A_new_key_is_shown_once_in_the_ptk_format_and_authenticates_its_tenant()
     {
         using var admin = factory.AdminClient();
-        var tenant = await Json(await admin.PostAsJsonAsync("/tenants", new { name = "Toko Sepatu" }), HttpStatusCode.Created);
+        var tenant = await JsonAsync(await admin.PostAsJsonAsync("/tenants", new { name = "Toko Sepatu" }), HttpStatusCode.Created);
 
         var response = await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.GetProperty("id").GetGuid(), description = "checkout" });
 
-        var key = await Json(response, HttpStatusCode.Created);
+        var key = await JsonAsync(response, HttpStatusCode.Created);
         var plaintext = key.GetProperty("api_key").GetString()!;
         Assert.Matches("^ptk_[0-9a-f]{64}$", plaintext);
         Assert.Equal(plaintext[..12], key.GetProperty("key_prefix").GetString());
@@ -25,7 +25,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         Assert.Equal($"/api-keys/{key.GetProperty("id").GetGuid()}", response.Headers.Location?.OriginalString);
         using var client = factory.TenantClient(plaintext);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/gateways")).StatusCode);
-        var me = await Json(await client.GetAsync("/me"), HttpStatusCode.OK);
+        var me = await JsonAsync(await client.GetAsync("/me"), HttpStatusCode.OK);
         Assert.Equal(tenant.GetProperty("id").GetGuid(), me.GetProperty("tenant_id").GetGuid());
         Assert.Equal(key.GetProperty("id").GetGuid(), me.GetProperty("api_key_id").GetGuid());
     }
@@ -70,7 +70,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api-keys/{tenant.ApiKeyId}")).StatusCode);
 
         Assert.Equal("invalid_api_key", (await Problem.ReadAsync(await client.GetAsync("/gateways"), HttpStatusCode.Unauthorized)).Code);
-        var audit = await Json(await admin.GetAsync($"/api-keys/audit?api_key_id={tenant.ApiKeyId}"), HttpStatusCode.OK);
+        var audit = await JsonAsync(await admin.GetAsync($"/api-keys/audit?api_key_id={tenant.ApiKeyId}"), HttpStatusCode.OK);
         var operations = audit.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("operation").GetString()!).ToArray();
         Assert.Equal(["authentication_failed", "revoke", "create"], operations);
         var failure = audit.GetProperty("data")[0];
@@ -85,7 +85,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         var tenant = await factory.CreateTenantAsync();
         using var admin = factory.AdminClient();
 
-        var rotated = await Json(await admin.PutAsync($"/api-keys/{tenant.ApiKeyId}/rotate", null), HttpStatusCode.OK);
+        var rotated = await JsonAsync(await admin.PutAsync($"/api-keys/{tenant.ApiKeyId}/rotate", null), HttpStatusCode.OK);
 
         using var oldClient = factory.TenantClient(tenant.ApiKey);
         using var newClient = factory.TenantClient(rotated.GetProperty("api_key").GetString()!);
@@ -101,7 +101,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         var tenant = await factory.CreateTenantAsync();
         using var admin = factory.AdminClient();
 
-        var rotated = await Json(await admin.PutAsJsonAsync($"/api-keys/{tenant.ApiKeyId}/rotate", new { grace_seconds = 2 }), HttpStatusCode.OK);
+        var rotated = await JsonAsync(await admin.PutAsJsonAsync($"/api-keys/{tenant.ApiKeyId}/rotate", new { grace_seconds = 2 }), HttpStatusCode.OK);
 
         using var oldClient = factory.TenantClient(tenant.ApiKey);
         using var newClient = factory.TenantClient(rotated.GetProperty("api_key").GetString()!);
@@ -141,7 +141,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
     {
         var tenant = await factory.CreateTenantAsync();
         using var admin = factory.AdminClient();
-        await Json(await admin.PutAsync($"/api-keys/{tenant.ApiKeyId}/rotate", null), HttpStatusCode.OK);
+        await JsonAsync(await admin.PutAsync($"/api-keys/{tenant.ApiKeyId}/rotate", null), HttpStatusCode.OK);
 
         Assert.Equal("api_key_inactive", (await Problem.ReadAsync(await admin.PutAsync($"/api-keys/{tenant.ApiKeyId}/rotate", null), HttpStatusCode.Conflict)).Code);
         Assert.Equal("api_key_not_found", (await Problem.ReadAsync(await admin.PutAsync($"/api-keys/{Guid.NewGuid()}/rotate", null), HttpStatusCode.NotFound)).Code);
@@ -193,7 +193,7 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
     {
         var tenant = await factory.CreateTenantAsync();
         using var admin = factory.AdminClient();
-        var rotated = await Json(await admin.PutAsJsonAsync($"/api-keys/{tenant.ApiKeyId}/rotate", new { grace_seconds = 60 }), HttpStatusCode.OK);
+        var rotated = await JsonAsync(await admin.PutAsJsonAsync($"/api-keys/{tenant.ApiKeyId}/rotate", new { grace_seconds = 60 }), HttpStatusCode.OK);
         var secrets = new[] { tenant.ApiKey, rotated.GetProperty("api_key").GetString()! }.SelectMany(k => new[] { k, k[4..] }).ToArray();
 
         await using var connection = await factory.Database.OpenAsync();
@@ -221,18 +221,18 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
         var tenant = await factory.CreateTenantAsync("Audited");
         for (var i = 0; i < 4; i++)
         {
-            await Json(await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.TenantId }), HttpStatusCode.Created);
+            await JsonAsync(await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.TenantId }), HttpStatusCode.Created);
         }
 
         var window = $"start_date={Uri.EscapeDataString(start.ToString("O"))}&end_date={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"))}";
-        var page2 = await Json(await admin.GetAsync($"/api-keys/audit?operation=create&page=2&page_size=2&{window}"), HttpStatusCode.OK);
+        var page2 = await JsonAsync(await admin.GetAsync($"/api-keys/audit?operation=create&page=2&page_size=2&{window}"), HttpStatusCode.OK);
         var pagination = page2.GetProperty("pagination");
 
         Assert.True(pagination.GetProperty("total_count").GetInt64() >= 5);
         Assert.Equal(2, pagination.GetProperty("page").GetInt32());
         Assert.Equal(2, page2.GetProperty("data").GetArrayLength());
         Assert.All(page2.GetProperty("data").EnumerateArray(), e => Assert.Equal("create", e.GetProperty("operation").GetString()));
-        var future = await Json(await admin.GetAsync($"/api-keys/audit?start_date={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}"), HttpStatusCode.OK);
+        var future = await JsonAsync(await admin.GetAsync($"/api-keys/audit?start_date={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}"), HttpStatusCode.OK);
         Assert.Equal(0, future.GetProperty("pagination").GetProperty("total_count").GetInt64());
         Assert.Equal("validation_failed", (await Problem.ReadAsync(await admin.GetAsync("/api-keys/audit?operation=delete"), HttpStatusCode.BadRequest)).Code);
         Assert.Equal("validation_failed", (await Problem.ReadAsync(await admin.GetAsync("/api-keys/audit?page_size=101"), HttpStatusCode.BadRequest)).Code);
@@ -254,12 +254,5 @@ public class ApiKeyLifecycleTests(PayTrustApiFactory factory) : IClassFixture<Pa
             Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(5), "the other instance still accepts the revoked key after 5 s");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
     }
 }

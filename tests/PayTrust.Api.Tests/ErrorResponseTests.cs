@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
+using static PayTrust.Api.Tests.HttpAssert;
+
 namespace PayTrust.Api.Tests;
 
 public class ErrorResponseTests(PayTrustApiFactory factory) : IClassFixture<PayTrustApiFactory>
@@ -112,28 +114,5 @@ public class ErrorResponseTests(PayTrustApiFactory factory) : IClassFixture<PayT
         Assert.DoesNotContain("SELECT", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", raw, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", raw, StringComparison.Ordinal);
-    }
-
-    /// <summary>A problem+json response, parsed.</summary>
-    internal sealed record Problem(JsonElement Body)
-    {
-        public string? Code => Body.GetProperty("code").GetString();
-
-        public string? Detail => Body.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
-
-        public string? Instance => Body.GetProperty("instance").GetString();
-
-        public string? TraceId => Body.GetProperty("trace_id").GetString();
-
-        public static async Task<Problem> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            var body = JsonDocument.Parse(text).RootElement;
-            Assert.Equal((int)expected, body.GetProperty("status").GetInt32());
-            Assert.False(string.IsNullOrEmpty(body.GetProperty("title").GetString()));
-            return new Problem(body);
-        }
     }
 }

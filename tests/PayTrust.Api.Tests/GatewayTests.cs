@@ -34,6 +34,6 @@ public class GatewayAuthenticationTests(PayTrustApiFactory factory) : IClassFixt
 
         var response = await anonymous.GetAsync("/gateways");
 
-        Assert.Equal("missing_api_key", (await ErrorResponseTests.Problem.ReadAsync(response, HttpStatusCode.Unauthorized)).Code);
+        Assert.Equal("missing_api_key", (await HttpAssert.Problem.ReadAsync(response, HttpStatusCode.Unauthorized)).Code);
     }
 }

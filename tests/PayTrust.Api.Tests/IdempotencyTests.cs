@@ -5,7 +5,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using PayTrust.Application.Abstractions;
-using static PayTrust.Api.Tests.ErrorResponseTests;
+using static PayTrust.Api.Tests.HttpAssert;
 
 namespace PayTrust.Api.Tests;
 

@@ -78,16 +78,10 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<TestTenant> CreateTenantAsync(string name = "Test merchant")
     {
         using var admin = AdminClient();
-        var tenant = await ReadAsync(await admin.PostAsJsonAsync("/tenants", new { name }));
-        var key = await ReadAsync(await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.GetProperty("id").GetGuid(), description = "tests" }));
+        var tenant = await HttpAssert.JsonAsync(await admin.PostAsJsonAsync("/tenants", new { name }), System.Net.HttpStatusCode.Created);
+        var key = await HttpAssert.JsonAsync(
+            await admin.PostAsJsonAsync("/api-keys", new { tenant_id = tenant.GetProperty("id").GetGuid(), description = "tests" }), System.Net.HttpStatusCode.Created);
         return new TestTenant(tenant.GetProperty("id").GetGuid(), key.GetProperty("id").GetGuid(), key.GetProperty("api_key").GetString()!);
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,5 +1,5 @@
 using System.Net;
-using static PayTrust.Api.Tests.ErrorResponseTests;
+using static PayTrust.Api.Tests.HttpAssert;
 
 namespace PayTrust.Api.Tests;
 
