@@ -199,7 +199,7 @@ cmd_db() {
   case "${1:-}" in
     up) run_db_up; say "MariaDB is up on 127.0.0.1:$(run_db_port) (database paytrust, user $DB_USER; password in .paytrust/secrets.env)";;
     down) db_stop "$RUN_DB"; say "MariaDB stopped";;
-    reset) db_stop "$RUN_DB"; rm -rf "$RUN_DB"; run_db_up; build_api; api_cli migrate; DEMO_API_KEY="$DEMO_API_KEY" api_cli seed-demo;;
+    reset) db_stop "$RUN_DB"; rm -rf "$RUN_DB"; run_db_up; build_api; api_cli migrate; api_cli seed-demo;;
     migrate) run_db_up; build_api; api_cli migrate;;
     *) die "usage: ./build.sh db up|down|reset|migrate";;
   esac
