@@ -41,6 +41,8 @@ GatewayEndpoints.Map(app);
 TenantEndpoints.Map(app);
 TenantEndpoints.MapCurrentTenant(app);
 ApiKeyEndpoints.Map(app);
+InvoiceEndpoints.Map(app);
+EventEndpoints.Map(app);
 app.MapPayTrustApiDocs();
 
 try

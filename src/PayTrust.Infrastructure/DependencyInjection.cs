@@ -28,6 +28,9 @@ public static class DependencyInjection
         // One cache per process: it is what makes authentication cheap.
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddScoped<DemoSeeder>();
+        // Singletons: the catalogue cache and settings live as long as the process.
+        services.AddSingleton<IGatewayCatalog, GatewayCatalog>();
+        services.AddSingleton<IPlatformSettings, PlatformSettings>();
 
         // Every adapter in this assembly that implements an application port is registered under that
         // port; new adapters need no wiring here.

@@ -12,7 +12,7 @@ namespace PayTrust.Api.Errors;
 /// per-field errors, unbindable bodies as 400, an unreachable database as 503, and anything else as a
 /// bare 500 — never a stack trace or SQL.
 /// </summary>
-internal sealed class ExceptionToProblemHandler(
+internal sealed partial class ExceptionToProblemHandler(
     IProblemDetailsService problemDetails, IDatabaseErrors databaseErrors, ILogger<ExceptionToProblemHandler> logger)
     : IExceptionHandler
 {
@@ -33,7 +33,7 @@ internal sealed class ExceptionToProblemHandler(
         switch (exception)
         {
             case ValidationException validation:
-                var problem = Problem(StatusCodes.Status400BadRequest, "validation_failed", "Validation failed", FirstMessage(validation));
+                var problem = Problem(StatusCodes.Status400BadRequest, StableCode(validation), "Validation failed", FirstMessage(validation));
                 problem.Extensions["errors"] = ValidationErrors.ToSnakeCaseFields(validation.Errors);
                 return problem;
 
@@ -86,6 +86,14 @@ internal sealed class ExceptionToProblemHandler(
         ErrorKind.Unavailable => "Service unavailable",
         _ => "Error",
     };
+
+    // A rule may name the spec's code (invalid_currency, invalid_tax_rate…); FluentValidation's own codes
+    // ("NotEmptyValidator") are not ours and fall back to validation_failed.
+    private static string StableCode(ValidationException validation) =>
+        validation.Errors.FirstOrDefault()?.ErrorCode is { } code && StableCodePattern().IsMatch(code) ? code : "validation_failed";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial System.Text.RegularExpressions.Regex StableCodePattern();
 
     private static string FirstMessage(ValidationException validation) =>
         validation.Errors.FirstOrDefault()?.ErrorMessage ?? "The request is not valid.";

@@ -49,6 +49,7 @@ public static class ServiceRegistration
         services.AddPayTrustAuth();
         services.AddPayTrustRateLimiting();
         services.AddHostedService<IdempotencyCleanup>();
+        services.AddHostedService<InvoiceExpiryWorker>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Monetary;
+
+namespace PayTrust.Application.Features.Invoices;
+
+/// <summary>
+/// POST /invoices (spec §4): totals, schedule, expiry, payment reference and link in one call. The gateway
+/// is the request's, else the platform default (tenant routing rules arrive with payments).
+/// </summary>
+public sealed record CreateInvoice(
+    string? ExternalId,
+    string? Gateway,
+    string? PaymentMethod,
+    string? CurrencyCode,
+    string? Description,
+    Instant? ExpiresAt,
+    CustomerInput? Customer,
+    JsonElement? Metadata,
+    IReadOnlyList<LineItemInput>? LineItems,
+    InstallmentsInput? Installments) : ICommand<InvoiceView>;
+
+internal sealed class CreateInvoiceValidator : AbstractValidator<CreateInvoice>
+{
+    public CreateInvoiceValidator()
+    {
+        RuleFor(c => c.CurrencyCode).ValidCurrency();
+        RuleFor(c => c.ExternalId).ValidExternalId();
+        RuleFor(c => c.Gateway).MaximumLength(32).WithErrorCode("invalid_gateway").WithMessage((_, code) => $"Invalid gateway: {code} not found");
+        RuleFor(c => c.PaymentMethod).Matches("^[a-z0-9_]{1,32}$").When(c => c.PaymentMethod is not null)
+            .WithMessage("payment_method must be 1 to 32 lower-case letters, digits or underscores");
+        RuleFor(c => c.Description).ValidDescription();
+        RuleFor(c => c.Metadata).ValidMetadata();
+        this.Customer(c => c.Customer);
+        RuleFor(c => c.LineItems).ValidLineItemCount(required: true);
+        RuleForEach(c => c.LineItems).SetValidator(new LineItemInputValidator());
+        this.Installments(c => c.Installments);
+    }
+}
+
+internal sealed class CreateInvoiceHandler(
+    IInvoiceRepository invoices,
+    IGatewayCatalog gateways,
+    IPlatformSettings platform,
+    ICallerContext caller,
+    IClock clock,
+    ILogger<CreateInvoiceHandler> logger)
+    : ICommandHandler<CreateInvoice, InvoiceView>
+{
+    public async ValueTask<InvoiceView> Handle(CreateInvoice command, CancellationToken cancellationToken)
+    {
+        var tenantId = caller.RequireTenant();
+        var currency = Currency.Parse(command.CurrencyCode);
+        var gateway = command.Gateway ?? platform.DefaultGateway;
+        var feeRule = await gateways.RequireFeeRuleAsync(gateway, currency, cancellationToken);
+        var terms = new InvoiceTerms(
+            currency,
+            gateway,
+            feeRule,
+            command.LineItems!.ToLineItems(currency),
+            command.Installments?.ToPlan(),
+            command.ExpiresAt,
+            command.Description,
+            command.Customer.ToCustomer(),
+            command.Metadata.ToMetadataText());
+
+        var token = InvoiceSupport.NewPaymentToken();
+        var invoice = Invoice.Create(
+            Guid.CreateVersion7(), tenantId, command.ExternalId, command.PaymentMethod, parentInvoiceId: null,
+            terms, PaymentReference.New(), token, clock.GetCurrentInstant());
+        await invoices.InsertNewAsync(invoice, cancellationToken);
+        logger.WarnOnHighTaxRates(invoice);
+        return invoice.ToView([], platform.PaymentUrl(token), invoice.CreatedAt);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Invoices;
+
+namespace PayTrust.Application.Features.Invoices;
+
+/// <summary>
+/// PATCH /invoices/{id} while draft (spec §4). A field left out keeps its value. Totals and schedule are
+/// recomputed: a schedule keeps its count and due dates and, while the total is unchanged, its amounts;
+/// when the total changes without new installments the schedule is split equally again (ADR 9).
+/// </summary>
+public sealed record UpdateInvoice(
+    Guid InvoiceId,
+    string? Gateway,
+    string? Description,
+    Instant? ExpiresAt,
+    CustomerInput? Customer,
+    JsonElement? Metadata,
+    IReadOnlyList<LineItemInput>? LineItems,
+    InstallmentsInput? Installments) : ICommand<InvoiceView>;
+
+internal sealed class UpdateInvoiceValidator : AbstractValidator<UpdateInvoice>
+{
+    public UpdateInvoiceValidator()
+    {
+        RuleFor(c => c.Gateway).MaximumLength(32).WithErrorCode("invalid_gateway").WithMessage((_, code) => $"Invalid gateway: {code} not found");
+        RuleFor(c => c.Description).ValidDescription();
+        RuleFor(c => c.Metadata).ValidMetadata();
+        this.Customer(c => c.Customer);
+        RuleFor(c => c.LineItems).ValidLineItemCount(required: false);
+        RuleForEach(c => c.LineItems).SetValidator(new LineItemInputValidator());
+        this.Installments(c => c.Installments);
+    }
+}
+
+internal sealed class UpdateInvoiceHandler(
+    IInvoiceRepository invoices,
+    IGatewayCatalog gateways,
+    IPlatformSettings platform,
+    ICallerContext caller,
+    IClock clock,
+    ILogger<UpdateInvoiceHandler> logger)
+    : ICommandHandler<UpdateInvoice, InvoiceView>
+{
+    public async ValueTask<InvoiceView> Handle(UpdateInvoice command, CancellationToken cancellationToken)
+    {
+        var stored = await invoices.FindForUpdateAsync(caller.RequireTenant(), command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId);
+        var invoice = stored.Invoice;
+        invoice.EnsureRevisable();
+
+        var gateway = command.Gateway ?? invoice.Gateway;
+        var feeRule = gateway == invoice.Gateway ? invoice.FeeRule : await gateways.RequireFeeRuleAsync(gateway, invoice.Currency, cancellationToken);
+        var lines = command.LineItems?.ToLineItems(invoice.Currency) ?? invoice.LineItems;
+        var terms = new InvoiceTerms(
+            invoice.Currency,
+            gateway,
+            feeRule,
+            lines,
+            command.Installments?.ToPlan() ?? KeptPlan(invoice, InvoiceTotals.Compute(invoice.Currency, lines, feeRule)),
+            command.ExpiresAt,
+            command.Description ?? invoice.Description,
+            command.Customer is null ? invoice.Customer : command.Customer.ToCustomer(),
+            command.Metadata is null ? invoice.Metadata : command.Metadata.ToMetadataText());
+
+        var now = clock.GetCurrentInstant();
+        invoice.Revise(terms, now);
+        await invoices.UpdateAsync(invoice, cancellationToken);
+        logger.WarnOnHighTaxRates(invoice);
+        return invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(invoice.PaymentToken), now);
+    }
+
+    // The current schedule's count and due dates; its amounts too while the total stays the same.
+    private static InstallmentPlan? KeptPlan(Invoice invoice, InvoiceTotals newTotals) =>
+        invoice.Schedule is not { } schedule
+            ? null
+            : new InstallmentPlan(
+                schedule.Count,
+                newTotals.Total == invoice.Totals.Total ? schedule.Installments.Select(i => i.Amount.Minor).ToArray() : null,
+                IntervalDays: null,
+                schedule.Installments.Select(i => i.DueDate).ToArray());
+}

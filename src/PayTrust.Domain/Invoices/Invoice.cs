@@ -1,0 +1,413 @@
+using NodaTime;
+using PayTrust.Domain.Errors;
+using PayTrust.Domain.Monetary;
+
+namespace PayTrust.Domain.Invoices;
+
+/// <summary>
+/// The invoice aggregate (spec §2, §4, §5). It computes its own totals and schedule, guards its status
+/// through <see cref="InvoiceStateMachine"/>, and collects the events its changes raise; the repository
+/// writes those to the outbox in the same transaction as the change.
+/// </summary>
+public sealed class Invoice
+{
+    private readonly List<InvoiceEvent> _events = [];
+
+    private Invoice()
+    {
+    }
+
+    public Guid Id { get; private init; }
+
+    public Guid TenantId { get; private init; }
+
+    public string? ExternalId { get; private init; }
+
+    public string? PaymentMethod { get; private init; }
+
+    public Guid? ParentInvoiceId { get; private init; }
+
+    public string PaymentReference { get; private set; } = "";
+
+    /// <summary>The secret in the invoice's /pay/{token} link: 128 random bits, base64url.</summary>
+    public string PaymentToken { get; private init; } = "";
+
+    public InvoiceStatus Status { get; private set; }
+
+    public Currency Currency { get; private set; } = Currency.IDR;
+
+    public string Gateway { get; private set; } = "";
+
+    public FeeRule FeeRule { get; private set; } = new(0m, 0);
+
+    public IReadOnlyList<LineItem> LineItems { get; private set; } = [];
+
+    public InvoiceTotals Totals { get; private set; } = null!;
+
+    public InstallmentSchedule? Schedule { get; private set; }
+
+    public Money AmountPaid { get; private set; }
+
+    public Money Overpayment { get; private set; }
+
+    public Money AmountDue => AmountPaid >= Totals.Total ? Money.Zero(Currency) : Totals.Total - AmountPaid;
+
+    public string? Description { get; private set; }
+
+    public Customer? Customer { get; private set; }
+
+    /// <summary>The merchant's metadata as the JSON object text they sent (≤ 4 KiB).</summary>
+    public string? Metadata { get; private set; }
+
+    public Instant CreatedAt { get; private init; }
+
+    public Instant UpdatedAt { get; private set; }
+
+    public Instant ExpiresAt { get; private set; }
+
+    public Instant? PaymentInitiatedAt { get; private set; }
+
+    public Instant? PaidAt { get; private set; }
+
+    public Instant? CancelledAt { get; private set; }
+
+    public Instant? ExpiredAt { get; private set; }
+
+    public bool IsSupplementary => ParentInvoiceId is not null;
+
+    /// <summary>Line items were replaced since loading (so the repository rewrites them).</summary>
+    public bool LineItemsChanged { get; private set; }
+
+    /// <summary>The installment schedule changed since loading.</summary>
+    public bool ScheduleChanged { get; private set; }
+
+    /// <summary>Events raised since the invoice was loaded or created, in order.</summary>
+    public IReadOnlyList<InvoiceEvent> PendingEvents => _events;
+
+    public static Invoice Create(
+        Guid id,
+        Guid tenantId,
+        string? externalId,
+        string? paymentMethod,
+        Guid? parentInvoiceId,
+        InvoiceTerms terms,
+        string paymentReference,
+        string paymentToken,
+        Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var invoice = new Invoice
+        {
+            Id = id,
+            TenantId = tenantId,
+            ExternalId = externalId,
+            PaymentMethod = paymentMethod,
+            ParentInvoiceId = parentInvoiceId,
+            PaymentReference = paymentReference,
+            PaymentToken = paymentToken,
+            Status = InvoiceStatus.Draft,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        invoice.ApplyTerms(terms);
+        invoice.AmountPaid = Money.Zero(terms.Currency);
+        invoice.Overpayment = Money.Zero(terms.Currency);
+        invoice.Raise(InvoiceEvents.Created, now);
+        return invoice;
+    }
+
+    /// <summary>Rehydrates a stored invoice; no rule is re-run and no event raised.</summary>
+    public static Invoice Restore(InvoiceSnapshot stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new Invoice
+        {
+            Id = stored.Id,
+            TenantId = stored.TenantId,
+            ExternalId = stored.ExternalId,
+            PaymentMethod = stored.PaymentMethod,
+            ParentInvoiceId = stored.ParentInvoiceId,
+            PaymentReference = stored.PaymentReference,
+            PaymentToken = stored.PaymentToken,
+            Status = stored.Status,
+            Currency = stored.Currency,
+            Gateway = stored.Gateway,
+            FeeRule = stored.FeeRule,
+            LineItems = stored.LineItems,
+            Totals = stored.Totals,
+            Schedule = stored.Schedule,
+            AmountPaid = stored.AmountPaid,
+            Overpayment = stored.Overpayment,
+            Description = stored.Description,
+            Customer = stored.Customer,
+            Metadata = stored.Metadata,
+            CreatedAt = stored.CreatedAt,
+            UpdatedAt = stored.UpdatedAt,
+            ExpiresAt = stored.ExpiresAt,
+            PaymentInitiatedAt = stored.PaymentInitiatedAt,
+            PaidAt = stored.PaidAt,
+            CancelledAt = stored.CancelledAt,
+            ExpiredAt = stored.ExpiredAt,
+        };
+    }
+
+    /// <summary>A fresh reference when the first one collided with another invoice's (astronomically rare, but unique is unique).</summary>
+    public void ReissuePaymentReference(string paymentReference)
+    {
+        EnsureStatus(InvoiceStatus.Draft);
+        PaymentReference = paymentReference;
+    }
+
+    /// <summary>PATCH while draft: everything recomputed from the new terms, with created_at still "now" for the rules.</summary>
+    public void Revise(InvoiceTerms terms, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        EnsureRevisable();
+
+        if (terms.Currency != Currency)
+        {
+            throw new PayTrustException(ErrorKind.InvalidInput, "currency_immutable", "An invoice's currency cannot change");
+        }
+
+        // Without a new expires_at the current one stays if the new terms still allow it; otherwise the default applies.
+        ApplyTerms(terms, keepExpiry: ExpiresAt);
+        LineItemsChanged = true;
+        ScheduleChanged = true;
+        Touch(InvoiceEvents.Updated, now);
+    }
+
+    /// <summary>Only a draft can be revised: once payment is initiated the invoice is immutable (spec §4).</summary>
+    public void EnsureRevisable()
+    {
+        if (Status != InvoiceStatus.Draft)
+        {
+            throw Immutable();
+        }
+    }
+
+    /// <summary>New payable amounts for the unpaid installments (spec §5); allowed in draft, pending and partially_paid.</summary>
+    public void RescheduleInstallments(IReadOnlyList<long> unpaidAmounts, Instant now)
+    {
+        if (Status is not (InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid))
+        {
+            throw new PayTrustException(ErrorKind.Conflict, "invoice_immutable", $"Installments cannot change on a {StatusNames.Of(Status)} invoice");
+        }
+
+        if (Schedule is null)
+        {
+            throw new PayTrustException(ErrorKind.BusinessRule, "no_installment_schedule", "This invoice is paid in one payment; it has no installments to change");
+        }
+
+        Schedule = Schedule.Reschedule(Totals, unpaidAmounts);
+        ScheduleChanged = true;
+        Touch(InvoiceEvents.Updated, now);
+    }
+
+    /// <summary>A payment attempt was started: draft or failed → pending; payment_initiated_at is set once and never changed.</summary>
+    public void MarkPaymentInitiated(Instant now)
+    {
+        if (Status is InvoiceStatus.Draft or InvoiceStatus.Failed)
+        {
+            MoveTo(InvoiceStatus.Pending, now);
+        }
+        else if (Status is not (InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid))
+        {
+            throw NotPayable();
+        }
+
+        if (PaymentInitiatedAt is null)
+        {
+            PaymentInitiatedAt = now;
+            Raise(InvoiceEvents.PaymentInitiated, now);
+        }
+    }
+
+    /// <summary>The last attempt failed terminally. Only an invoice with nothing paid becomes failed.</summary>
+    public void MarkAttemptFailed(Instant now)
+    {
+        if (Status == InvoiceStatus.Pending && AmountPaid.Minor == 0)
+        {
+            MoveTo(InvoiceStatus.Failed, now);
+        }
+    }
+
+    /// <summary>
+    /// Applies money received (spec §5): installments first in order with carry-forward, the excess
+    /// beyond the total as overpayment; partially_paid or fully_paid accordingly.
+    /// </summary>
+    public void ApplyPayment(Money amount, Instant now)
+    {
+        if (amount.Currency != Currency)
+        {
+            throw new CurrencyMismatchException(Currency, amount.Currency);
+        }
+
+        if (amount.Minor <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), amount, "A payment is at least 1 minor unit.");
+        }
+
+        if (InvoiceStateMachine.IsTerminal(Status))
+        {
+            throw NotPayable();
+        }
+
+        AmountPaid += amount;
+        if (Schedule is not null)
+        {
+            var (schedule, _, newlyPaid) = Schedule.Apply(amount, now);
+            Schedule = schedule;
+            ScheduleChanged = true;
+            foreach (var number in newlyPaid)
+            {
+                Raise(InvoiceEvents.InstallmentPaid, now, number);
+            }
+        }
+
+        Overpayment = AmountPaid > Totals.Total ? AmountPaid - Totals.Total : Money.Zero(Currency);
+        if (AmountPaid >= Totals.Total)
+        {
+            PaidAt = now;
+            MoveTo(InvoiceStatus.FullyPaid, now);
+            Raise(InvoiceEvents.Paid, now);
+        }
+        else
+        {
+            if (Status != InvoiceStatus.PartiallyPaid)
+            {
+                MoveTo(InvoiceStatus.PartiallyPaid, now);
+            }
+
+            Raise(InvoiceEvents.PartiallyPaid, now);
+        }
+    }
+
+    /// <summary>By the merchant, only while nothing is paid and the invoice is not terminal.</summary>
+    public void Cancel(Instant now)
+    {
+        if (AmountPaid.Minor > 0 || !InvoiceStateMachine.CanMove(Status, InvoiceStatus.Cancelled))
+        {
+            throw new PayTrustException(
+                ErrorKind.Conflict,
+                "invoice_not_cancellable",
+                AmountPaid.Minor > 0
+                    ? "Invoice cannot be cancelled: payments have been applied to it"
+                    : $"Invoice cannot be cancelled: it is {StatusNames.Of(Status)}");
+        }
+
+        CancelledAt = now;
+        MoveTo(InvoiceStatus.Cancelled, now);
+        Raise(InvoiceEvents.Cancelled, now);
+    }
+
+    /// <summary>Expiry passed before full payment (the expiry worker).</summary>
+    public void Expire(Instant now)
+    {
+        if (now < ExpiresAt)
+        {
+            throw new PayTrustException(ErrorKind.Conflict, "invoice_not_expired", $"Invoice does not expire until {ExpiresAt}");
+        }
+
+        ExpiredAt = now;
+        MoveTo(InvoiceStatus.Expired, now);
+        Raise(InvoiceEvents.Expired, now);
+    }
+
+    /// <summary>Called by the repository once everything is written: forgets raised events and change marks.</summary>
+    public void MarkSaved()
+    {
+        _events.Clear();
+        LineItemsChanged = false;
+        ScheduleChanged = false;
+    }
+
+    public Instant? LastDueDate => Schedule?.LastDueDate;
+
+    private void ApplyTerms(InvoiceTerms terms, Instant? keepExpiry = null)
+    {
+        if (terms.LineItems.Count is < 1 or > InvoiceTerms.MaxLineItems)
+        {
+            throw new PayTrustException(ErrorKind.InvalidInput, "invalid_line_items", $"An invoice has 1 to {InvoiceTerms.MaxLineItems} line items");
+        }
+
+        if (terms.LineItems.Any(line => line.UnitPrice.Currency != terms.Currency))
+        {
+            throw new CurrencyMismatchException(terms.Currency, terms.LineItems.First(line => line.UnitPrice.Currency != terms.Currency).UnitPrice.Currency);
+        }
+
+        var totals = InvoiceTotals.Compute(terms.Currency, terms.LineItems, terms.FeeRule);
+        var schedule = terms.Installments is { } plan ? InstallmentSchedule.Plan(totals, plan, CreatedAt) : null;
+        ExpiresAt = terms.RequestedExpiry is null && keepExpiry is { } kept && ExpiryPolicy.Allows(CreatedAt, kept, schedule?.LastDueDate)
+            ? kept
+            : ExpiryPolicy.Resolve(CreatedAt, terms.RequestedExpiry, schedule?.LastDueDate);
+        Currency = terms.Currency;
+        Gateway = terms.Gateway;
+        FeeRule = terms.FeeRule;
+        LineItems = terms.LineItems;
+        Totals = totals;
+        Schedule = schedule;
+        Description = terms.Description;
+        Customer = terms.Customer;
+        Metadata = terms.Metadata;
+    }
+
+    private void MoveTo(InvoiceStatus next, Instant now)
+    {
+        InvoiceStateMachine.EnsureCanMove(Status, next);
+        Status = next;
+        UpdatedAt = now;
+    }
+
+    private void Touch(string eventType, Instant now)
+    {
+        UpdatedAt = now;
+        Raise(eventType, now);
+    }
+
+    private void Raise(string type, Instant now, int? installmentNumber = null) => _events.Add(new InvoiceEvent(type, now, installmentNumber));
+
+    private void EnsureStatus(InvoiceStatus expected)
+    {
+        if (Status != expected)
+        {
+            throw new InvalidOperationException($"Expected a {StatusNames.Of(expected)} invoice, found {StatusNames.Of(Status)}.");
+        }
+    }
+
+    private PayTrustException NotPayable() =>
+        new(ErrorKind.Conflict, "invoice_not_payable", $"Invoice is {StatusNames.Of(Status)} and cannot take payments");
+
+    private PayTrustException Immutable() =>
+        Status is InvoiceStatus.Cancelled or InvoiceStatus.Expired or InvoiceStatus.FullyPaid
+            ? new(ErrorKind.Conflict, "invoice_immutable", $"Invoice is {StatusNames.Of(Status)} and can no longer change")
+            : new(ErrorKind.Conflict, "invoice_immutable", "Cannot modify line items after payment initiated");
+}
+
+/// <summary>A stored invoice, as the repository reads it back.</summary>
+public sealed record InvoiceSnapshot(
+    Guid Id,
+    Guid TenantId,
+    string? ExternalId,
+    string? PaymentMethod,
+    Guid? ParentInvoiceId,
+    string PaymentReference,
+    string PaymentToken,
+    InvoiceStatus Status,
+    Currency Currency,
+    string Gateway,
+    FeeRule FeeRule,
+    IReadOnlyList<LineItem> LineItems,
+    InvoiceTotals Totals,
+    InstallmentSchedule? Schedule,
+    Money AmountPaid,
+    Money Overpayment,
+    string? Description,
+    Customer? Customer,
+    string? Metadata,
+    Instant CreatedAt,
+    Instant UpdatedAt,
+    Instant ExpiresAt,
+    Instant? PaymentInitiatedAt,
+    Instant? PaidAt,
+    Instant? CancelledAt,
+    Instant? ExpiredAt);

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using MySqlConnector;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Monetary;
+
+namespace PayTrust.Infrastructure.Persistence;
+
+/// <summary>
+/// The invoice aggregate in <c>invoices</c>, <c>invoice_line_items</c> and <c>invoice_installments</c>,
+/// with its events in <c>outbox_events</c>. Every write is one batched command (one round trip) inside
+/// the caller's transaction; every read of an invoice is one round trip of four result sets.
+/// </summary>
+internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
+{
+    private const string InvoiceColumns = """
+        i.id AS Id, i.tenant_id AS TenantId, i.external_id AS ExternalId, i.parent_invoice_id AS ParentInvoiceId,
+        i.status AS Status, i.currency_code AS CurrencyCode, i.gateway AS Gateway, i.payment_method AS PaymentMethod,
+        i.fee_percentage AS FeePercentage, i.fee_fixed AS FeeFixed, i.subtotal_amount AS SubtotalAmount,
+        i.total_tax_amount AS TotalTaxAmount, i.total_service_fee_amount AS TotalServiceFeeAmount, i.total_amount AS TotalAmount,
+        i.amount_paid AS AmountPaid, i.overpayment_amount AS OverpaymentAmount, i.payment_reference AS PaymentReference,
+        i.payment_token AS PaymentToken, i.description AS Description, i.customer_name AS CustomerName,
+        i.customer_email AS CustomerEmail, i.customer_phone AS CustomerPhone, i.metadata AS Metadata,
+        i.created_at AS CreatedAt, i.updated_at AS UpdatedAt, i.expires_at AS ExpiresAt,
+        i.payment_initiated_at AS PaymentInitiatedAt, i.paid_at AS PaidAt, i.cancelled_at AS CancelledAt, i.expired_at AS ExpiredAt
+        """;
+
+    private const string LoadSql = $"""
+        SELECT {InvoiceColumns} FROM invoices i WHERE i.id = @Id AND i.tenant_id = @TenantId{Lock};
+        SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
+               l.tax_category AS TaxCategory, l.country_code AS CountryCode
+        FROM invoice_line_items l JOIN invoices i ON i.id = l.invoice_id AND i.tenant_id = @TenantId
+        WHERE l.invoice_id = @Id ORDER BY l.line_number{Lock};
+        SELECT s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
+               s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
+        FROM invoice_installments s JOIN invoices i ON i.id = s.invoice_id AND i.tenant_id = @TenantId
+        WHERE s.invoice_id = @Id ORDER BY s.number{Lock};
+        SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;
+        """;
+
+    private const string Lock = "{lock}";
+
+    private static readonly string FindSql = LoadSql.Replace(Lock, "", StringComparison.Ordinal);
+    private static readonly string FindForUpdateSql = LoadSql.Replace(Lock, " FOR UPDATE", StringComparison.Ordinal);
+
+    private const string InsertInvoiceSql = """
+        INSERT INTO invoices (id, tenant_id, external_id, parent_invoice_id, status, currency_code, gateway, payment_method,
+            fee_percentage, fee_fixed, subtotal_amount, total_tax_amount, total_service_fee_amount, total_amount, amount_paid,
+            overpayment_amount, payment_reference, payment_token, description, customer_name, customer_email, customer_phone,
+            metadata, created_at, updated_at, expires_at, payment_initiated_at, paid_at, cancelled_at, expired_at)
+        VALUES (@Id, @TenantId, @ExternalId, @ParentInvoiceId, @Status, @CurrencyCode, @Gateway, @PaymentMethod,
+            @FeePercentage, @FeeFixed, @SubtotalAmount, @TotalTaxAmount, @TotalServiceFeeAmount, @TotalAmount, @AmountPaid,
+            @OverpaymentAmount, @PaymentReference, @PaymentToken, @Description, @CustomerName, @CustomerEmail, @CustomerPhone,
+            @Metadata, @CreatedAt, @UpdatedAt, @ExpiresAt, @PaymentInitiatedAt, @PaidAt, @CancelledAt, @ExpiredAt);
+        """;
+
+    private const string UpdateInvoiceSql = """
+        UPDATE invoices SET status = @Status, gateway = @Gateway, fee_percentage = @FeePercentage, fee_fixed = @FeeFixed,
+            subtotal_amount = @SubtotalAmount, total_tax_amount = @TotalTaxAmount, total_service_fee_amount = @TotalServiceFeeAmount,
+            total_amount = @TotalAmount, amount_paid = @AmountPaid, overpayment_amount = @OverpaymentAmount,
+            payment_reference = @PaymentReference, description = @Description, customer_name = @CustomerName,
+            customer_email = @CustomerEmail, customer_phone = @CustomerPhone, metadata = @Metadata, updated_at = @UpdatedAt,
+            expires_at = @ExpiresAt, payment_initiated_at = @PaymentInitiatedAt, paid_at = @PaidAt, cancelled_at = @CancelledAt,
+            expired_at = @ExpiredAt
+        WHERE id = @Id AND tenant_id = @TenantId;
+        """;
+
+    private const string DueForExpirySql = """
+        SELECT id AS Id, tenant_id AS TenantId FROM invoices
+        WHERE status IN ('draft', 'pending', 'partially_paid', 'failed') AND expires_at <= @Now
+        ORDER BY expires_at
+        LIMIT @Limit
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string ExistingExternalIdSql = "SELECT id FROM invoices WHERE tenant_id = @TenantId AND external_id = @ExternalId LOCK IN SHARE MODE";
+
+    private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public Task<StoredInvoice?> FindAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
+        LoadAsync(FindSql, tenantId, invoiceId, cancellationToken);
+
+    public Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
+        LoadAsync(FindForUpdateSql, tenantId, invoiceId, cancellationToken);
+
+    public async Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder(InsertInvoiceSql);
+        var parameters = new DynamicParameters(InvoiceParameters(invoice));
+        AppendLineItems(sql, parameters, invoice);
+        AppendInstallments(sql, parameters, invoice);
+        AppendEvents(sql, parameters, invoice);
+
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, session.Transaction, cancellationToken: cancellationToken));
+        }
+        catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        {
+            // The statement failed whole (a failing statement stops the batch), so nothing of this invoice was written.
+            if (duplicate.Message.Contains("ux_invoices_tenant_external_id", StringComparison.Ordinal))
+            {
+                var existing = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
+                    ExistingExternalIdSql, new { invoice.TenantId, invoice.ExternalId }, session.Transaction, cancellationToken: cancellationToken));
+                return new InvoiceInsertOutcome(InvoiceInsertResult.ExternalIdTaken, existing);
+            }
+
+            if (duplicate.Message.Contains("ux_invoices_payment_reference", StringComparison.Ordinal))
+            {
+                return new InvoiceInsertOutcome(InvoiceInsertResult.PaymentReferenceTaken);
+            }
+
+            throw;
+        }
+
+        invoice.MarkSaved();
+        return InvoiceInsertOutcome.Inserted;
+    }
+
+    public async Task UpdateAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder(UpdateInvoiceSql);
+        var parameters = new DynamicParameters(InvoiceParameters(invoice));
+        if (invoice.LineItemsChanged)
+        {
+            sql.Append("DELETE FROM invoice_line_items WHERE invoice_id = @Id;");
+            AppendLineItems(sql, parameters, invoice);
+        }
+
+        if (invoice.ScheduleChanged)
+        {
+            sql.Append("DELETE FROM invoice_installments WHERE invoice_id = @Id;");
+            AppendInstallments(sql, parameters, invoice);
+        }
+
+        AppendEvents(sql, parameters, invoice);
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, session.Transaction, cancellationToken: cancellationToken));
+        invoice.MarkSaved();
+    }
+
+    public async Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, int limit, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var due = await connection.QueryAsync<(Guid Id, Guid TenantId)>(new CommandDefinition(
+            DueForExpirySql, new { Now = now, Limit = limit }, session.Transaction, cancellationToken: cancellationToken));
+        var invoices = new List<Invoice>();
+        foreach (var (id, tenantId) in due)
+        {
+            // Already locked by this transaction, so this read waits for nobody.
+            if (await FindForUpdateAsync(tenantId, id, cancellationToken) is { } stored)
+            {
+                invoices.Add(stored.Invoice);
+            }
+        }
+
+        return invoices;
+    }
+
+    private async Task<StoredInvoice?> LoadAsync(string sql, Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+        var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
+        var lines = (await results.ReadAsync<LineItemRow>()).ToArray();
+        var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();
+        var children = (await results.ReadAsync<Guid>()).ToArray();
+        return row is null ? null : new StoredInvoice(Restore(row, lines, installments), children);
+    }
+
+    private static Invoice Restore(InvoiceRow row, LineItemRow[] lines, InstallmentRow[] installments)
+    {
+        var currency = Currency.Parse(row.CurrencyCode);
+        Money M(long minor) => new(minor, currency);
+        return Invoice.Restore(new InvoiceSnapshot(
+            row.Id,
+            row.TenantId,
+            row.ExternalId,
+            row.PaymentMethod,
+            row.ParentInvoiceId,
+            row.PaymentReference,
+            row.PaymentToken,
+            StatusNames.Parse(row.Status),
+            currency,
+            row.Gateway,
+            new FeeRule(row.FeePercentage, row.FeeFixed),
+            lines.Select(l => new LineItem(l.Id, l.ProductName, l.Quantity, M(l.UnitPrice), TaxRate.Of(l.TaxRate), l.TaxCategory, l.CountryCode)).ToArray(),
+            new InvoiceTotals(M(row.SubtotalAmount), M(row.TotalTaxAmount), M(row.TotalServiceFeeAmount), M(row.TotalAmount)),
+            installments.Length == 0
+                ? null
+                : InstallmentSchedule.Restore(installments.Select(s => new Installment(
+                    s.Number, Utc(s.DueDate), M(s.Amount), M(s.Tax), M(s.ServiceFee), M(s.AmountPaid), UtcOrNull(s.PaidAt))).ToArray()),
+            M(row.AmountPaid),
+            M(row.OverpaymentAmount),
+            row.Description,
+            row.CustomerName is null && row.CustomerEmail is null && row.CustomerPhone is null ? null : new Customer(row.CustomerName, row.CustomerEmail, row.CustomerPhone),
+            row.Metadata,
+            Utc(row.CreatedAt),
+            Utc(row.UpdatedAt),
+            Utc(row.ExpiresAt),
+            UtcOrNull(row.PaymentInitiatedAt),
+            UtcOrNull(row.PaidAt),
+            UtcOrNull(row.CancelledAt),
+            UtcOrNull(row.ExpiredAt)));
+    }
+
+    private static object InvoiceParameters(Invoice invoice) => new
+    {
+        invoice.Id,
+        invoice.TenantId,
+        invoice.ExternalId,
+        invoice.ParentInvoiceId,
+        Status = StatusNames.Of(invoice.Status),
+        CurrencyCode = invoice.Currency.Code,
+        invoice.Gateway,
+        invoice.PaymentMethod,
+        FeePercentage = invoice.FeeRule.Percentage,
+        FeeFixed = invoice.FeeRule.FixedMinor,
+        SubtotalAmount = invoice.Totals.Subtotal.Minor,
+        TotalTaxAmount = invoice.Totals.Tax.Minor,
+        TotalServiceFeeAmount = invoice.Totals.ServiceFee.Minor,
+        TotalAmount = invoice.Totals.Total.Minor,
+        AmountPaid = invoice.AmountPaid.Minor,
+        OverpaymentAmount = invoice.Overpayment.Minor,
+        invoice.PaymentReference,
+        invoice.PaymentToken,
+        invoice.Description,
+        CustomerName = invoice.Customer?.Name,
+        CustomerEmail = invoice.Customer?.Email,
+        CustomerPhone = invoice.Customer?.Phone,
+        invoice.Metadata,
+        invoice.CreatedAt,
+        invoice.UpdatedAt,
+        invoice.ExpiresAt,
+        invoice.PaymentInitiatedAt,
+        invoice.PaidAt,
+        invoice.CancelledAt,
+        invoice.ExpiredAt,
+    };
+
+    private static void AppendLineItems(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    {
+        sql.Append("INSERT INTO invoice_line_items (id, invoice_id, line_number, product_name, quantity, unit_price, tax_rate, tax_category, country_code, subtotal_amount, tax_amount) VALUES ");
+        for (var i = 0; i < invoice.LineItems.Count; i++)
+        {
+            var line = invoice.LineItems[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}(@l{i}Id, @Id, {i + 1}, @l{i}Name, {line.Quantity}, {line.UnitPrice.Minor}, @l{i}Rate, @l{i}Category, @l{i}Country, {line.Subtotal.Minor}, {line.Tax.Minor})");
+            parameters.Add($"l{i}Id", line.Id);
+            parameters.Add($"l{i}Name", line.ProductName);
+            parameters.Add($"l{i}Rate", line.TaxRate.Value);
+            parameters.Add($"l{i}Category", line.TaxCategory);
+            parameters.Add($"l{i}Country", line.CountryCode);
+        }
+
+        sql.Append(';');
+    }
+
+    private static void AppendInstallments(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    {
+        if (invoice.Schedule is not { } schedule)
+        {
+            return;
+        }
+
+        sql.Append("INSERT INTO invoice_installments (invoice_id, number, due_date, amount, tax, service_fee, amount_paid, paid_at) VALUES ");
+        for (var i = 0; i < schedule.Count; i++)
+        {
+            var installment = schedule.Installments[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}(@Id, {installment.Number}, @s{i}Due, {installment.Amount.Minor}, {installment.Tax.Minor}, {installment.ServiceFee.Minor}, {installment.AmountPaid.Minor}, @s{i}PaidAt)");
+            parameters.Add($"s{i}Due", installment.DueDate.ToDateTimeUtc());
+            parameters.Add($"s{i}PaidAt", installment.PaidAt?.ToDateTimeUtc());
+        }
+
+        sql.Append(';');
+    }
+
+    private static void AppendEvents(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    {
+        if (invoice.PendingEvents.Count == 0)
+        {
+            return;
+        }
+
+        sql.Append("INSERT INTO outbox_events (id, tenant_id, type, subject_id, payload, occurred_at) VALUES ");
+        for (var i = 0; i < invoice.PendingEvents.Count; i++)
+        {
+            var raised = invoice.PendingEvents[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}(@e{i}Id, @TenantId, @e{i}Type, @Id, @e{i}Payload, @e{i}At)");
+            parameters.Add($"e{i}Id", Guid.CreateVersion7());
+            parameters.Add($"e{i}Type", raised.Type);
+            parameters.Add($"e{i}Payload", JsonSerializer.Serialize(EventPayload.Of(invoice, raised), PayloadJson));
+            parameters.Add($"e{i}At", raised.OccurredAt.ToDateTimeUtc());
+        }
+
+        sql.Append(';');
+    }
+
+    private static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static Instant? UtcOrNull(DateTime? value) => value is { } v ? Utc(v) : null;
+
+    /// <summary>What subscribers receive about the invoice: its state right after the change.</summary>
+    private sealed record EventPayload(
+        Guid InvoiceId, string? ExternalId, string Status, string CurrencyCode, long TotalAmount, long AmountPaid, long AmountDue,
+        long OverpaymentAmount, string ExpiresAt, Guid? ParentInvoiceId, int? InstallmentNumber)
+    {
+        public static EventPayload Of(Invoice invoice, InvoiceEvent raised) => new(
+            invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Currency.Code, invoice.Totals.Total.Minor,
+            invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
+            NodaTime.Text.InstantPattern.General.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
+    }
+
+    private sealed record InvoiceRow(
+        Guid Id, Guid TenantId, string? ExternalId, Guid? ParentInvoiceId, string Status, string CurrencyCode, string Gateway, string? PaymentMethod,
+        decimal FeePercentage, long FeeFixed, long SubtotalAmount, long TotalTaxAmount, long TotalServiceFeeAmount, long TotalAmount,
+        long AmountPaid, long OverpaymentAmount, string PaymentReference, string PaymentToken, string? Description, string? CustomerName,
+        string? CustomerEmail, string? CustomerPhone, string? Metadata, DateTime CreatedAt, DateTime UpdatedAt, DateTime ExpiresAt,
+        DateTime? PaymentInitiatedAt, DateTime? PaidAt, DateTime? CancelledAt, DateTime? ExpiredAt);
+
+    private sealed record LineItemRow(Guid Id, string ProductName, int Quantity, long UnitPrice, decimal TaxRate, string? TaxCategory, string? CountryCode);
+
+    private sealed record InstallmentRow(int Number, DateTime DueDate, long Amount, long Tax, long ServiceFee, long AmountPaid, DateTime? PaidAt);
+}
