@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PayTrust.Api.Security;
@@ -42,6 +43,11 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Settings a test class needs on top of the defaults.</summary>
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    /// <summary>Service replacements a test class needs (a fake clock, say), applied after the app's own registrations.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
 
     public async Task InitializeAsync()
     {
@@ -93,8 +99,12 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["PayTrust:MigrateOnStartup"] = "false",
             ["ADMIN_API_KEY"] = AdminKey,
             ["PayTrust:ApiKeyPepper"] = "test-pepper",
+            ["PAYTRUST_PUBLIC_URL"] = "https://pay.example.test",
+            // Workers are switched on by the tests that exercise them, so no other test sees background changes.
+            ["PayTrust:Workers:ExpiryEnabled"] = "false",
         }).AddInMemoryCollection(ExtraSettings));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ProbeEndpoints>());
+        builder.ConfigureTestServices(ConfigureTestServices);
     }
 
     public sealed record ProbeBody(string Name, int Quantity);

@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using PayTrust.Api.Tests.Invoices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,10 +20,20 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     private static bool IsPublic(string pattern) => PublicRoutes.Contains(pattern) || pattern.StartsWith("/docs/", StringComparison.Ordinal);
 
     /// <summary>
-    /// For each tenant route pattern with parameters: make tenant A's resource and return the concrete path.
-    /// Invoices, payments and reports add their makers here as they arrive.
+    /// For each tenant route pattern with parameters: make tenant A's resource and return the concrete path
+    /// and a body that would be valid for the owner (so the intruder's 404 is not a 400 in disguise).
+    /// Payments and reports add their makers here as they arrive.
     /// </summary>
-    private static readonly Dictionary<string, Func<PayTrustApiFactory, TestTenant, Task<string>>> ResourceMakers = new();
+    private static readonly Dictionary<string, Func<PayTrustApiFactory, TestTenant, Task<Probe>>> ResourceMakers = new()
+    {
+        ["/invoices/{id:guid}"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}", """{"description":"changed"}"""),
+        ["/invoices/{id:guid}/cancel"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/cancel"),
+        ["/invoices/{id:guid}/supplementary"] = async (f, owner) =>
+            new Probe($"/invoices/{await InvoiceApi.CreatePendingIdAsync(f, owner)}/supplementary", """{"line_items":[{"product_name":"Extra","quantity":1,"unit_price":1000}]}"""),
+        ["/invoices/{id:guid}/installments"] = async (f, owner) =>
+            new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner, InvoiceApi.WithInstallments(2))}/installments", """{"amounts":[1,1]}"""),
+        ["/invoices/{id:guid}/payment-initiation"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-initiation"),
+    };
 
     [Fact]
     public void Every_route_is_public_by_name_or_needs_a_tenant_or_admin_key()
@@ -48,23 +59,28 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         var owner = await factory.CreateTenantAsync("Owner");
         var intruder = await factory.CreateTenantAsync("Intruder");
         using var client = factory.TenantClient(intruder.ApiKey);
-        var checkedRoutes = 0;
+        var checkedPatterns = new HashSet<string>();
 
         foreach (var route in TenantRoutesWithParameters())
         {
-            var path = await ResourceMakers[route.Pattern](factory, owner);
+            var probe = await ResourceMakers[route.Pattern](factory, owner);
             var before = await ChecksumAsync();
             foreach (var method in route.Methods)
             {
-                var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") });
-                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path} as another tenant answered {(int)response.StatusCode}");
+                var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), probe.Path) { Content = new StringContent(probe.Body, System.Text.Encoding.UTF8, "application/json") });
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {probe.Path} as another tenant answered {(int)response.StatusCode}");
             }
 
+            // The owner reaches the same path, so the 404 above is about the tenant and not the path.
+            using var ownerClient = factory.TenantClient(owner.ApiKey);
+            var own = await ownerClient.GetAsync(probe.Path);
+            Assert.True(own.StatusCode is HttpStatusCode.OK or HttpStatusCode.MethodNotAllowed, $"GET {probe.Path} as the owner answered {(int)own.StatusCode}");
+
             Assert.Equal(before, await ChecksumAsync());
-            checkedRoutes++;
+            checkedPatterns.Add(route.Pattern);
         }
 
-        Assert.Equal(ResourceMakers.Count, checkedRoutes);
+        Assert.Equal(ResourceMakers.Keys.Order(), checkedPatterns.Order());
     }
 
     private IEnumerable<Route> TenantRoutesWithParameters() =>
@@ -90,4 +106,6 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     }
 
     private sealed record Route(string Pattern, string? Policy, IReadOnlyList<string> Methods);
+
+    private sealed record Probe(string Path, string Body = "{}");
 }

@@ -325,5 +325,5 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
 
     private sealed record LineItemRow(Guid Id, string ProductName, int Quantity, long UnitPrice, decimal TaxRate, string? TaxCategory, string? CountryCode);
 
-    private sealed record InstallmentRow(int Number, DateTime DueDate, long Amount, long Tax, long ServiceFee, long AmountPaid, DateTime? PaidAt);
+    private sealed record InstallmentRow(sbyte Number, DateTime DueDate, long Amount, long Tax, long ServiceFee, long AmountPaid, DateTime? PaidAt);
 }
