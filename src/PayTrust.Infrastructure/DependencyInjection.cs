@@ -22,7 +22,7 @@ public static class DependencyInjection
     {
         DapperTypeHandlers.Register();
         services.AddSingleton(provider => new MySqlDataSourceBuilder(ConnectionString(provider.GetRequiredService<IConfiguration>())).Build());
-        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton<IClock>(new StorageClock(SystemClock.Instance));
         services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(
             Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));
         // One cache per process: it is what makes authentication cheap.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using PayTrust.Api.Json;
+using PayTrust.Application.Common;
 using PayTrust.Application.Features.Invoices;
 
 namespace PayTrust.Api.Endpoints;
@@ -65,12 +66,15 @@ public sealed record LineItemRequest(
 
 public sealed record InstallmentsRequest(int Count, int? IntervalDays, IReadOnlyList<DateTimeOffset>? DueDates, IReadOnlyList<long>? Amounts)
 {
-    public InstallmentsInput ToInput() => new(Count, IntervalDays, DueDates?.Select(Instant.FromDateTimeOffset).ToArray(), Amounts);
+    public InstallmentsInput ToInput() => new(Count, IntervalDays, DueDates?.Select(RequestMapping.ToStored).ToArray(), Amounts);
 }
 
 internal static class RequestMapping
 {
-    public static Instant? ToInstant(DateTimeOffset? value) => value is { } v ? Instant.FromDateTimeOffset(v) : null;
+    /// <summary>Client times are cut to microseconds, the precision they are stored with.</summary>
+    public static Instant? ToInstant(DateTimeOffset? value) => value is { } v ? ToStored(v) : null;
+
+    public static Instant ToStored(DateTimeOffset value) => Instant.FromDateTimeOffset(value).ToStoragePrecision();
 
     public static IReadOnlyList<LineItemInput>? ToInputs(IReadOnlyList<LineItemRequest>? lines) =>
         lines?.Select(line => line?.ToInput() ?? new LineItemInput(null, null, null, null, null, null)).ToArray();

@@ -60,10 +60,10 @@ internal sealed class LineItemInputValidator : AbstractValidator<LineItemInput>
 {
     public LineItemInputValidator()
     {
-        RuleFor(l => l.ProductName).NotEmpty().MaximumLength(LineItem.MaxProductNameLength)
-            .WithMessage($"product_name must be 1 to {LineItem.MaxProductNameLength} characters");
-        RuleFor(l => l.Quantity).NotNull().InclusiveBetween(1, LineItem.MaxQuantity)
-            .WithMessage($"quantity must be between 1 and {LineItem.MaxQuantity}");
+        var productName = $"product_name must be 1 to {LineItem.MaxProductNameLength} characters";
+        RuleFor(l => l.ProductName).NotEmpty().WithMessage(productName).MaximumLength(LineItem.MaxProductNameLength).WithMessage(productName);
+        var quantity = $"quantity must be between 1 and {LineItem.MaxQuantity}";
+        RuleFor(l => l.Quantity).NotNull().WithMessage(quantity).InclusiveBetween(1, LineItem.MaxQuantity).WithMessage(quantity);
         RuleFor(l => l.UnitPrice).NotNull().WithMessage("unit_price is required")
             .InclusiveBetween(0, Money.MaxAmount).WithErrorCode("invalid_amount")
             .WithMessage((_, price) => $"Invalid amount: {price} - must be an integer from 0 to {Money.MaxAmount} in minor units");
