@@ -51,7 +51,8 @@ public sealed class InstallmentSchedule
     /// New payable amounts for the unpaid installments, in order (PATCH /invoices/{id}/installments).
     /// Paid installments stay as they are; the unpaid ones share what remains of the total, tax and fee.
     /// </summary>
-    public InstallmentSchedule Reschedule(InvoiceTotals totals, IReadOnlyList<long> unpaidAmounts)
+    /// <returns>The new schedule and the installments it closes: a new amount equal to what is already applied makes that installment paid now.</returns>
+    public (InstallmentSchedule Schedule, IReadOnlyList<int> NowPaid) Reschedule(InvoiceTotals totals, IReadOnlyList<long> unpaidAmounts, Instant now)
     {
         ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(unpaidAmounts);
@@ -89,9 +90,10 @@ public sealed class InstallmentSchedule
         var remainingTax = totals.Tax - Sum(paid.Select(i => i.Tax), currency);
         var remainingFee = totals.ServiceFee - Sum(paid.Select(i => i.ServiceFee), currency);
         var reallocated = Allocate(remainingTax, remainingFee, unpaidAmounts.Select(a => new Money(a, currency)).ToArray(), unpaid.Select(i => i.DueDate).ToArray(), unpaid[0].Number)
-            .Select((installment, index) => installment with { AmountPaid = unpaid[index].AmountPaid, PaidAt = unpaid[index].PaidAt })
+            .Select((installment, index) => installment with { AmountPaid = unpaid[index].AmountPaid })
+            .Select(installment => installment.IsPaid ? installment with { PaidAt = now } : installment)
             .ToArray();
-        return new InstallmentSchedule([.. paid, .. reallocated]);
+        return (new InstallmentSchedule([.. paid, .. reallocated]), reallocated.Where(i => i.IsPaid).Select(i => i.Number).ToArray());
     }
 
     /// <summary>

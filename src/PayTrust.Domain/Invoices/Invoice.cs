@@ -198,8 +198,13 @@ public sealed class Invoice
             throw new PayTrustException(ErrorKind.BusinessRule, "no_installment_schedule", "This invoice is paid in one payment; it has no installments to change");
         }
 
-        Schedule = Schedule.Reschedule(Totals, unpaidAmounts);
+        var (schedule, nowPaid) = Schedule.Reschedule(Totals, unpaidAmounts, now);
+        Schedule = schedule;
         ScheduleChanged = true;
+        foreach (var number in nowPaid)
+        {
+            Raise(InvoiceEvents.InstallmentPaid, now, number);
+        }
         Touch(InvoiceEvents.Updated, now);
     }
 
@@ -222,12 +227,20 @@ public sealed class Invoice
         }
     }
 
-    /// <summary>The last attempt failed terminally. Only an invoice with nothing paid becomes failed.</summary>
+    /// <summary>
+    /// The last attempt failed terminally. Only an invoice with nothing paid becomes failed; one with money
+    /// applied stays partially_paid (its next installment simply remains open) and a failed one stays failed.
+    /// An attempt cannot fail on an invoice that never had one, or on a closed one.
+    /// </summary>
     public void MarkAttemptFailed(Instant now)
     {
         if (Status == InvoiceStatus.Pending && AmountPaid.Minor == 0)
         {
             MoveTo(InvoiceStatus.Failed, now);
+        }
+        else if (Status is not (InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed))
+        {
+            InvoiceStateMachine.EnsureCanMove(Status, InvoiceStatus.Failed);
         }
     }
 
@@ -295,8 +308,8 @@ public sealed class Invoice
                     : $"Invoice cannot be cancelled: it is {StatusNames.Of(Status)}");
         }
 
-        CancelledAt = now;
         MoveTo(InvoiceStatus.Cancelled, now);
+        CancelledAt = now;
         Raise(InvoiceEvents.Cancelled, now);
     }
 
@@ -308,8 +321,8 @@ public sealed class Invoice
             throw new PayTrustException(ErrorKind.Conflict, "invoice_not_expired", $"Invoice does not expire until {ExpiresAt}");
         }
 
-        ExpiredAt = now;
         MoveTo(InvoiceStatus.Expired, now);
+        ExpiredAt = now;
         Raise(InvoiceEvents.Expired, now);
     }
 

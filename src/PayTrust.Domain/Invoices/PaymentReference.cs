@@ -6,8 +6,10 @@ namespace PayTrust.Domain.Invoices;
 /// <summary>
 /// The reference a customer types into a bank transfer (spec §3 bank_transfer): "PT", eight symbols
 /// and a check symbol, e.g. <c>PT7KQ2MX9RC</c>. The alphabet leaves out 0/O, 1/I/L so nothing reads as
-/// something else; the check symbol (Luhn mod 31) catches every single mistyped symbol and every swap
-/// of two neighbours, so a mistyped reference is refused instead of matching another invoice.
+/// something else. It has 31 symbols, a prime, so a check over Σ position × value modulo 31 (positions
+/// 1–9, the check symbol included) catches every single mistyped symbol and every swap of two
+/// neighbours: either changes the sum by a product of two non-zero numbers below 31, never a multiple
+/// of 31. (Luhn mod N, the usual choice, misses some of both when N is odd.)
 /// </summary>
 public static class PaymentReference
 {
@@ -46,19 +48,16 @@ public static class PaymentReference
         return CheckSymbol(upper.AsSpan(2, BodyLength)) == upper[^1];
     }
 
-    // Luhn mod N: double every second code point from the right, fold, and pick the symbol that brings the sum to 0 mod N.
+    // Weights 1..8 on the body and 9 on the check symbol c: Σ i·v_i + 9·c ≡ 0 (mod 31). 7 is 9's inverse mod 31.
     internal static char CheckSymbol(ReadOnlySpan<char> body)
     {
         var n = Alphabet.Length;
-        var factor = 2;
         var sum = 0;
-        for (var i = body.Length - 1; i >= 0; i--)
+        for (var i = 0; i < body.Length; i++)
         {
-            var addend = factor * Alphabet.IndexOf(body[i], StringComparison.Ordinal);
-            factor = factor == 2 ? 1 : 2;
-            sum += (addend / n) + (addend % n);
+            sum += (i + 1) * Alphabet.IndexOf(body[i], StringComparison.Ordinal);
         }
 
-        return Alphabet[(n - (sum % n)) % n];
+        return Alphabet[(n - (sum % n)) * 7 % n];
     }
 }

@@ -69,10 +69,12 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         WHERE id = @Id AND tenant_id = @TenantId;
         """;
 
+    // No ORDER BY on purpose: sorting the IN-list ranges needs a filesort, which reads (and so locks) every
+    // due row before LIMIT applies, leaving nothing for a second instance. Unsorted, the scan stops after
+    // @Limit rows it could lock, skipping rows another instance holds.
     private const string DueForExpirySql = """
         SELECT id AS Id, tenant_id AS TenantId FROM invoices
         WHERE status IN ('draft', 'pending', 'partially_paid', 'failed') AND expires_at <= @Now
-        ORDER BY expires_at
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
         """;
