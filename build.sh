@@ -330,29 +330,70 @@ cmd_test() {
 
 # Every request carries the demo tenant's key (routes that need none ignore it). The API runs with a
 # rate limit far above what wrk can send, so the limiter is exercised but never refuses.
-BENCH_SCENARIOS="health gateways auth"
-declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/)
-declare -A BENCH_BASELINE=([health]=bare [gateways]=health [auth]=health)
+# A scenario is a GET of BENCH_PATH, or a POST of that path with the JSON body BENCH_BODY (a file in
+# bench/wrk/); '{invoice}' in a path is an invoice created just before measuring. BENCH_RAW baselines are
+# not HTTP: bench/PayTrust.Bench.RawInserts runs the inserts the repository sends for a new invoice in a
+# bare Dapper loop at the same concurrency (the value is the installment count).
+BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice"
+declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/
+  [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}')
+declare -A BENCH_BODY=([create-invoice]=create-invoice.json [create-invoice-12]=create-invoice-12.json)
+declare -A BENCH_RAW=([raw-create]=0 [raw-create-12]=12)
+declare -A BENCH_BASELINE=([health]=bare [gateways]=health [auth]=health
+  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health)
+BENCH_RAW_PROJECT="$ROOT/bench/PayTrust.Bench.RawInserts/PayTrust.Bench.RawInserts.csproj"
+BENCH_RAW_DLL="$ROOT/bench/PayTrust.Bench.RawInserts/bin/Release/net10.0/PayTrust.Bench.RawInserts.dll"
 
-bench_measure() { # bench_measure NAME PORT PATH → "rps p50 p95 p99 errors requests"
-  local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}"
-  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY"
-  wrk -t2 -c"$connections" -d2s -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$2$3" >/dev/null 2>&1 || true
-  wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$2$3" \
+need_curl() {
+  command -v curl >/dev/null 2>&1 || apt_install curl
+}
+
+bench_measure() { # bench_measure NAME PORT PATH [BODY_FILE] → "rps p50 p95 p99 errors requests"
+  local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}" url="http://127.0.0.1:$2$3"
+  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}"
+  wrk -t2 -c"$connections" -d2s -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
+  wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "$url" \
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
 }
 
+bench_measure_raw() { # bench_measure_raw INSTALLMENTS TENANT_ID → the same six numbers, 2 s warm-up included
+  dotnet "$BENCH_RAW_DLL" "$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench)" \
+    "${PAYTRUST_BENCH_CONNECTIONS:-64}" "${PAYTRUST_BENCH_SECONDS:-10}" "$1" "$2" \
+    | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
+}
+
+bench_tenant_id() { # the demo tenant of the bench database (seeded by api_cli seed-demo)
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+    "SELECT id FROM paytrust_bench.tenants WHERE name = 'Demo Merchant' ORDER BY created_at LIMIT 1"
+}
+
+bench_create_invoice() { # bench_create_invoice PORT BODY_FILE → the new invoice's id; fails unless 201
+  local response status
+  response=$(curl -sS -X POST "http://127.0.0.1:$1/invoices" -H "X-API-Key: $DEMO_API_KEY" \
+    -H 'Content-Type: application/json' --data-binary "@$2" -w '\n%{http_code}') || return 1
+  status=${response##*$'\n'}; response=${response%$'\n'*}
+  if [ "$status" != 201 ]; then
+    printf 'build.sh: POST /invoices with %s answered %s, not 201: %s\n' "${2#"$ROOT"/}" "$status" "$response" >&2
+    return 1
+  fi
+  printf '%s' "$response" | grep -o '"id":"[0-9a-f-]\{36\}"' | head -n 1 | cut -d'"' -f4
+}
+
 cmd_bench() {
-  need_dotnet; need_wrk
+  need_dotnet; need_wrk; need_curl
   local scenarios=("$@"); [ ${#scenarios[@]} -eq 0 ] && read -r -a scenarios <<<"$BENCH_SCENARIOS"
-  local s; for s in "${scenarios[@]}"; do [ -n "${BENCH_PATH[$s]:-}" ] || die "unknown scenario '$s' (known: $BENCH_SCENARIOS)"; done
+  local s; for s in "${scenarios[@]}"; do [ -n "${BENCH_BASELINE[$s]:-}" ] || die "unknown scenario '$s' (known: $BENCH_SCENARIOS)"; done
 
   run_db_up
   db_sql "$RUN_DB" "DROP DATABASE IF EXISTS paytrust_bench; CREATE DATABASE paytrust_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
   build_api
   dotnet build "$BASELINE_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  dotnet build "$BENCH_RAW_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || dotnet build "$BENCH_RAW_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
   DATABASE=paytrust_bench api_cli migrate >/dev/null
   DATABASE=paytrust_bench api_cli seed-demo >/dev/null
+  local tenant; tenant=$(bench_tenant_id)
+  [ -n "$tenant" ] || die "no demo tenant in paytrust_bench after seed-demo"
 
   local api_port bare_port logs="$STATE/bench"; mkdir -p "$logs"
   api_port=$(free_port); bare_port=$(free_port)
@@ -368,9 +409,34 @@ cmd_bench() {
   wait_for_http "$api_port" /health "$api" "$logs/api.log"
   wait_for_http "$bare_port" / "$bare" "$logs/bare.log"
 
+  # One request of each POST before loading it, so a refused body shows its answer rather than a column of
+  # errors; and the invoice that get-invoice reads.
+  local invoice=""
+  for s in "${scenarios[@]}"; do
+    if [ -n "${BENCH_BODY[$s]:-}" ] && ! bench_create_invoice "$api_port" "$ROOT/bench/wrk/${BENCH_BODY[$s]}" >/dev/null; then
+      say "$s: the API refused the bench body (see above and ${logs#"$ROOT"/}/api.log); measuring anyway"
+    fi
+    if [[ "${BENCH_PATH[$s]:-}" == *'{invoice}'* ]] && [ -z "$invoice" ]; then
+      invoice=$(bench_create_invoice "$api_port" "$ROOT/bench/wrk/create-invoice.json") && [ -n "$invoice" ] \
+        || die "could not create the invoice that $s reads (log: ${logs#"$ROOT"/}/api.log)"
+    fi
+  done
+
   declare -A result=()
   port_of() { if [ "$1" = bare ]; then echo "$bare_port"; else echo "$api_port"; fi; }
-  measure_once() { [ -n "${result[$1]:-}" ] || { say "Measuring $1"; result[$1]=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]}"); }; }
+  measure_once() {
+    [ -z "${result[$1]:-}" ] || return 0
+    say "Measuring $1"
+    local measured body=""
+    if [ -n "${BENCH_RAW[$1]:-}" ]; then
+      measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant")
+    else
+      [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
+      measured=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]//\{invoice\}/$invoice}" "$body")
+    fi
+    [ -n "$measured" ] || { say "$1 produced no result"; measured="0 0 0 0 failed 0"; }
+    result[$1]=$measured
+  }
 
   for s in "${scenarios[@]}"; do measure_once "${BENCH_BASELINE[$s]}"; measure_once "$s"; done
 
@@ -386,7 +452,7 @@ cmd_bench() {
         "$(awk -v a="$rps" -v b="$brps" 'BEGIN { print (b > 0 ? a / b : 0) }')"
     done
   } | tee "$report"
-  echo "(${PAYTRUST_BENCH_CONNECTIONS:-64} connections, ${PAYTRUST_BENCH_SECONDS:-10} s each, $(nproc) cores; saved to ${report#"$ROOT"/})"
+  echo "(${PAYTRUST_BENCH_CONNECTIONS:-64} connections, ${PAYTRUST_BENCH_SECONDS:-10} s each, $(nproc) cores; raw-* are transactions/s; saved to ${report#"$ROOT"/})"
 }
 
 usage() {
