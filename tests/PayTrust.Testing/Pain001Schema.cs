@@ -12,6 +12,26 @@ public static class Pain001Schema
     private const string RelativePath = "iso20022/pain.001.001.03.xsd";
 
     private static readonly Lazy<string> Located = new(FindXsd);
+
+    /// <summary>The copy kept in tests/PayTrust.Testing/iso20022 and copied next to the test binaries.</summary>
+    public static string RepositoryCopyPath { get; } = Path.Combine(AppContext.BaseDirectory, RelativePath);
+
+    /// <summary>The shared folder's schema, or null when no shared folder is beside this clone.</summary>
+    public static string? SharedPath
+    {
+        get
+        {
+            try
+            {
+                var found = FindXsd();
+                return found == RepositoryCopyPath ? null : found;
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
     private static readonly Lazy<XmlSchemaSet> Schemas = new(Load);
 
     /// <summary>Where the XSD was found: $PAYTRUST_SHARED_DIR/iso20022, else the nearest ancestor's shared/iso20022.</summary>
@@ -80,8 +100,12 @@ public static class Pain001Schema
             }
         }
 
-        throw new FileNotFoundException(
-            $"The pain.001.001.03 schema was not found: no ancestor of {AppContext.BaseDirectory} has shared/{RelativePath}. " +
-            $"Set PAYTRUST_SHARED_DIR to the folder that contains iso20022/.");
+        // No shared folder beside this clone (a CI machine laid out differently): the repository's copy,
+        // which Pain001SchemaCopyTests keeps identical to the shared one.
+        return File.Exists(RepositoryCopyPath)
+            ? RepositoryCopyPath
+            : throw new FileNotFoundException(
+                $"The pain.001.001.03 schema was not found: no ancestor of {AppContext.BaseDirectory} has shared/{RelativePath}, " +
+                $"and the repository's copy is missing too. Set PAYTRUST_SHARED_DIR to the folder that contains iso20022/.");
     }
 }
