@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Dapper;
 using FluentValidation;
 
 namespace PayTrust.Application.Common;
@@ -9,6 +11,25 @@ public sealed record Pagination(int Page, int PageSize, long TotalCount, long To
 {
     public static Pagination Of(int page, int pageSize, long totalCount) =>
         new(page, pageSize, totalCount, (totalCount + pageSize - 1) / pageSize);
+
+    /// <summary>Rows to skip for a page (as a long: page × page_size can exceed an int).</summary>
+    public static long OffsetOf(int page, int pageSize) => (long)(page - 1) * pageSize;
+}
+
+public static class PagedQueries
+{
+    /// <summary>
+    /// Runs a list query written as two statements in one round trip — <c>SELECT COUNT(*) …;</c> then the
+    /// page's rows (with <c>LIMIT @Limit OFFSET @Offset</c>) — and maps the rows into a page.
+    /// </summary>
+    public static async Task<Page<TView>> QueryPageAsync<TRow, TView>(
+        this DbConnection connection, string sql, object parameters, int page, int pageSize, Func<TRow, TView> toView, CancellationToken cancellationToken)
+    {
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var total = await results.ReadSingleAsync<long>();
+        var rows = await results.ReadAsync<TRow>();
+        return new Page<TView>(rows.Select(toView).ToArray(), Pagination.Of(page, pageSize, total));
+    }
 }
 
 public static class PagingRules

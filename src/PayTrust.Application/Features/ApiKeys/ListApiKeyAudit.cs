@@ -52,13 +52,9 @@ internal sealed class ListApiKeyAuditHandler(IDbSession session) : IQueryHandler
             query.ApiKeyId,
             query.Operation,
             Limit = query.PageSize,
-            Offset = (long)(query.Page - 1) * query.PageSize,
+            Offset = Pagination.OffsetOf(query.Page, query.PageSize),
         };
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Sql, parameters, cancellationToken: cancellationToken));
-        var total = await results.ReadSingleAsync<long>();
-        var rows = await results.ReadAsync<AuditRow>();
-        var entries = rows.Select(r => new ApiKeyAuditEntry(r.Id, r.OccurredAt.ToInstantUtc(), r.Operation, r.ApiKeyId, r.TenantId, r.Actor, r.IpAddress, r.Success)).ToArray();
-        return new Page<ApiKeyAuditEntry>(entries, Pagination.Of(query.Page, query.PageSize, total));
+        return await connection.QueryPageAsync<AuditRow, ApiKeyAuditEntry>(Sql, parameters, query.Page, query.PageSize, r => new ApiKeyAuditEntry(r.Id, r.OccurredAt.ToInstantUtc(), r.Operation, r.ApiKeyId, r.TenantId, r.Actor, r.IpAddress, r.Success), cancellationToken);
     }
 
     private sealed record AuditRow(long Id, DateTime OccurredAt, string Operation, Guid? ApiKeyId, Guid? TenantId, string Actor, string? IpAddress, bool Success);

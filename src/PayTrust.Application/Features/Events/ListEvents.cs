@@ -47,13 +47,9 @@ internal sealed class ListEventsHandler(IDbSession session, ICallerContext calle
             query.Type,
             query.SubjectId,
             Limit = query.PageSize,
-            Offset = (long)(query.Page - 1) * query.PageSize,
+            Offset = Pagination.OffsetOf(query.Page, query.PageSize),
         };
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Sql, parameters, cancellationToken: cancellationToken));
-        var total = await results.ReadSingleAsync<long>();
-        var rows = await results.ReadAsync<EventRow>();
-        var events = rows.Select(r => new EventView(r.Id, r.Type, r.SubjectId, ParsePayload(r.Payload), r.OccurredAt.ToInstantUtc(), r.PublishedAt?.ToInstantUtc())).ToArray();
-        return new Page<EventView>(events, Pagination.Of(query.Page, query.PageSize, total));
+        return await connection.QueryPageAsync<EventRow, EventView>(Sql, parameters, query.Page, query.PageSize, r => new EventView(r.Id, r.Type, r.SubjectId, ParsePayload(r.Payload), r.OccurredAt.ToInstantUtc(), r.PublishedAt?.ToInstantUtc()), cancellationToken);
     }
 
     private static JsonElement ParsePayload(string payload)

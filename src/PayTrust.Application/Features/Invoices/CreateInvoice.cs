@@ -23,7 +23,7 @@ public sealed record CreateInvoice(
     CustomerInput? Customer,
     JsonElement? Metadata,
     IReadOnlyList<LineItemInput>? LineItems,
-    InstallmentsInput? Installments) : ICommand<InvoiceView>;
+    InstallmentsInput? Installments) : ICommand<InvoiceView>, IInvoiceTermsInput;
 
 internal sealed class CreateInvoiceValidator : AbstractValidator<CreateInvoice>
 {
@@ -31,15 +31,10 @@ internal sealed class CreateInvoiceValidator : AbstractValidator<CreateInvoice>
     {
         RuleFor(c => c.CurrencyCode).ValidCurrency();
         RuleFor(c => c.ExternalId).ValidExternalId();
-        RuleFor(c => c.Gateway).MaximumLength(32).WithErrorCode("invalid_gateway").WithMessage((_, code) => $"Invalid gateway: {code} not found");
         RuleFor(c => c.PaymentMethod).Matches("^[a-z0-9_]{1,32}$").When(c => c.PaymentMethod is not null)
             .WithMessage("payment_method must be 1 to 32 lower-case letters, digits or underscores");
-        RuleFor(c => c.Description).ValidDescription();
-        RuleFor(c => c.Metadata).ValidMetadata();
-        this.Customer(c => c.Customer);
         RuleFor(c => c.LineItems).ValidLineItemCount(required: true);
-        RuleForEach(c => c.LineItems).SetValidator(new LineItemInputValidator());
-        this.Installments(c => c.Installments);
+        Include(new InvoiceTermsValidator());
     }
 }
 

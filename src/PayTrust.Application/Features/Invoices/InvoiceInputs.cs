@@ -14,6 +14,37 @@ public sealed record InstallmentsInput(int Count, int? IntervalDays, IReadOnlyLi
 
 public sealed record CustomerInput(string? Name, string? Email, string? Phone);
 
+/// <summary>The merchant-chosen terms a creation and a revision both carry, so one validator checks them for both.</summary>
+public interface IInvoiceTermsInput
+{
+    string? Gateway { get; }
+
+    string? Description { get; }
+
+    JsonElement? Metadata { get; }
+
+    CustomerInput? Customer { get; }
+
+    IReadOnlyList<LineItemInput>? LineItems { get; }
+
+    InstallmentsInput? Installments { get; }
+}
+
+/// <summary>Shape rules of <see cref="IInvoiceTermsInput"/>; line items may be absent here (a revision keeps them), a creation requires them itself.</summary>
+internal sealed class InvoiceTermsValidator : AbstractValidator<IInvoiceTermsInput>
+{
+    public InvoiceTermsValidator()
+    {
+        RuleFor(c => c.Gateway).MaximumLength(32).WithErrorCode("invalid_gateway").WithMessage((_, code) => $"Invalid gateway: {code} not found");
+        RuleFor(c => c.Description).ValidDescription();
+        RuleFor(c => c.Metadata).ValidMetadata();
+        this.Customer(c => c.Customer);
+        RuleFor(c => c.LineItems).ValidLineItemCount(required: false);
+        RuleForEach(c => c.LineItems).SetValidator(new LineItemInputValidator());
+        this.Installments(c => c.Installments);
+    }
+}
+
 /// <summary>
 /// Shape rules shared by every command that carries invoice terms. Codes and messages are the spec's
 /// (§1, §4, §5), so every failure reaches the client with the field it concerns; the domain enforces the

@@ -98,12 +98,9 @@ internal sealed class ListInvoicesHandler(IDbSession session, IPlatformSettings 
             query.CreatedFrom,
             query.CreatedTo,
             Limit = query.PageSize,
-            Offset = (long)(query.Page - 1) * query.PageSize,
+            Offset = Pagination.OffsetOf(query.Page, query.PageSize),
         };
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Sql, parameters, cancellationToken: cancellationToken));
-        var total = await results.ReadSingleAsync<long>();
-        var rows = await results.ReadAsync<SummaryRow>();
-        return new Page<InvoiceSummaryView>(rows.Select(ToView).ToArray(), Pagination.Of(query.Page, query.PageSize, total));
+        return await connection.QueryPageAsync<SummaryRow, InvoiceSummaryView>(Sql, parameters, query.Page, query.PageSize, ToView, cancellationToken);
     }
 
     private InvoiceSummaryView ToView(SummaryRow row) => new(

@@ -21,20 +21,11 @@ public sealed record UpdateInvoice(
     CustomerInput? Customer,
     JsonElement? Metadata,
     IReadOnlyList<LineItemInput>? LineItems,
-    InstallmentsInput? Installments) : ICommand<InvoiceView>;
+    InstallmentsInput? Installments) : ICommand<InvoiceView>, IInvoiceTermsInput;
 
 internal sealed class UpdateInvoiceValidator : AbstractValidator<UpdateInvoice>
 {
-    public UpdateInvoiceValidator()
-    {
-        RuleFor(c => c.Gateway).MaximumLength(32).WithErrorCode("invalid_gateway").WithMessage((_, code) => $"Invalid gateway: {code} not found");
-        RuleFor(c => c.Description).ValidDescription();
-        RuleFor(c => c.Metadata).ValidMetadata();
-        this.Customer(c => c.Customer);
-        RuleFor(c => c.LineItems).ValidLineItemCount(required: false);
-        RuleForEach(c => c.LineItems).SetValidator(new LineItemInputValidator());
-        this.Installments(c => c.Installments);
-    }
+    public UpdateInvoiceValidator() => Include(new InvoiceTermsValidator());
 }
 
 internal sealed class UpdateInvoiceHandler(
