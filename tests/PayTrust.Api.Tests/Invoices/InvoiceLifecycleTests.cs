@@ -83,6 +83,20 @@ public class InvoiceLifecycleTests(PayTrustApiFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Racing_cancellations_cancel_once_and_raise_one_event()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        using var client = factory.TenantClient(tenant.ApiKey);
+        var id = await InvoiceApi.CreateIdAsync(factory, tenant);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostAsync($"/invoices/{id}/cancel", null)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(["invoice.cancelled", "invoice.created"], await EventTypesAsync(client, id));
+    }
+
+    [Fact]
     public async Task An_invoice_with_money_applied_cannot_be_cancelled()
     {
         var tenant = await factory.CreateTenantAsync();
