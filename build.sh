@@ -166,6 +166,9 @@ DEMO_API_KEY=ptk_$(random_hex 32)
 PAYTRUST_API_KEY_PEPPER=$(random_hex 32)
 EOF
   fi
+  # Secrets added by later versions are appended to an existing file, so old clones keep working.
+  grep -q '^PAYTRUST_CREDENTIALS_KEY=' "$STATE/secrets.env" ||
+    echo "PAYTRUST_CREDENTIALS_KEY=$(head -c 32 /dev/urandom | base64)" >>"$STATE/secrets.env"
   # shellcheck disable=SC1091
   . "$STATE/secrets.env"
 }
@@ -245,6 +248,7 @@ EOF
   chmod 600 "$STATE/env"
 
   ConnectionStrings__PayTrust="$cs" ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" \
   PAYTRUST_PUBLIC_URL="$url" ASPNETCORE_ENVIRONMENT=Production \
     dotnet "$API_DLL" --urls "$url" &
   local api=$!
@@ -401,6 +405,7 @@ cmd_bench() {
   api_port=$(free_port); bare_port=$(free_port)
   ConnectionStrings__PayTrust="$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench)" \
   ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" \
   Serilog__MinimumLevel__Default=Warning PayTrust__RateLimit__PermitsPerMinute=1000000000 \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
   BENCH_API_PID=$!

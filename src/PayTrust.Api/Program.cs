@@ -2,6 +2,7 @@ using PayTrust.Api.Endpoints;
 using PayTrust.Api.Errors;
 using PayTrust.Api.Hosting;
 using PayTrust.Api.Security;
+using PayTrust.Infrastructure.Security;
 using Serilog;
 
 if (await CommandLine.TryRunAsync(args) is { } exitCode)
@@ -19,6 +20,12 @@ var app = builder.Build();
 if (AdminKey.Problem(app.Configuration[AdminKey.ConfigurationName]) is { } adminKeyProblem)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {adminKeyProblem}");
+    return 1;
+}
+
+if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], app.Environment.IsDevelopment()) is { } credentialsKeyProblem)
+{
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {credentialsKeyProblem}");
     return 1;
 }
 

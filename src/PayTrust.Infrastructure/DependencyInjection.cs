@@ -31,6 +31,9 @@ public static class DependencyInjection
         // Singletons: the catalogue cache and settings live as long as the process.
         services.AddSingleton<IGatewayCatalog, GatewayCatalog>();
         services.AddSingleton<IPlatformSettings, PlatformSettings>();
+        // Stateless, and needed by singletons (the exception handler).
+        services.AddSingleton<IDatabaseErrors, MySqlDatabaseErrors>();
+        services.AddSingleton(provider => CredentialsKey.CreateProtector(provider.GetRequiredService<IConfiguration>()));
 
         // Every adapter in this assembly that implements an application port is registered under that
         // port; new adapters need no wiring here.

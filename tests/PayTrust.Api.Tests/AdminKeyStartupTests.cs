@@ -37,4 +37,33 @@ public class AdminKeyStartupTests
             Assert.DoesNotContain(adminKey, line, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(null, "PayTrust:CredentialsKey (environment PayTrust__CredentialsKey) is not set")]
+    [InlineData("c2hvcnQ=", "PayTrust:CredentialsKey must be 32 bytes in base64")]
+    public async Task The_service_refuses_to_start_outside_development_without_a_credentials_key(string? credentialsKey, string reason)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PayTrust.Api.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__PayTrust"] = "Server=127.0.0.1;Port=1;User ID=x;Password=x;Database=x";
+        start.Environment["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey;
+        start.Environment.Remove("PayTrust__CredentialsKey");
+        if (credentialsKey is not null)
+        {
+            start.Environment["PayTrust__CredentialsKey"] = credentialsKey;
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the service started anyway");
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+    }
 }

@@ -25,6 +25,9 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef0123456789ABCDEF!";
 
+    /// <summary>32 bytes in base64: the key gateway credentials are encrypted under in tests.</summary>
+    public const string CredentialsKey = "dGVzdC1jcmVkZW50aWFscy1rZXktMzItYnl0ZXMhISE=";
+
     private readonly bool _ownsDatabase;
 
     public PayTrustApiFactory()
@@ -99,6 +102,7 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["PayTrust:MigrateOnStartup"] = "false",
             ["ADMIN_API_KEY"] = AdminKey,
             ["PayTrust:ApiKeyPepper"] = "test-pepper",
+            ["PayTrust:CredentialsKey"] = CredentialsKey,
             ["PAYTRUST_PUBLIC_URL"] = "https://pay.example.test",
             // Workers are switched on by the tests that exercise them, so no other test sees background changes.
             ["PayTrust:Workers:ExpiryEnabled"] = "false",

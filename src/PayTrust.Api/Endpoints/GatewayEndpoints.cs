@@ -1,5 +1,6 @@
 using Mediator;
 using PayTrust.Api.Security;
+using PayTrust.Application.Features.GatewayCredentials;
 using PayTrust.Application.Features.Gateways;
 
 namespace PayTrust.Api.Endpoints;
@@ -14,7 +15,20 @@ public static class GatewayEndpoints
             TypedResults.Ok(new GatewayList(await mediator.Send(new ListGateways(), cancellationToken))))
             .WithName("ListGateways")
             .WithSummary("The gateways, the currencies each accepts, and the fee rule per currency.");
+
+        // {code} names a platform gateway; the credentials are always the caller's own.
+        group.MapPut("/{code}/credentials", async (string code, GatewayCredentialsRequest body, IMediator mediator, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await mediator.Send(new SetGatewayCredentials(code, body.Mode, body.SecretKey, body.CallbackToken, body.ServerKey), cancellationToken)))
+            .WithName("SetGatewayCredentials")
+            .WithSummary("Store this tenant's credentials for a gateway (encrypted at rest; answered redacted).");
+
+        group.MapGet("/{code}/credentials", async (string code, IMediator mediator, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await mediator.Send(new GetGatewayCredentials(code), cancellationToken)))
+            .WithName("GetGatewayCredentials")
+            .WithSummary("This tenant's credentials for a gateway, redacted.");
     }
+
+    public sealed record GatewayCredentialsRequest(string? Mode, string? SecretKey, string? CallbackToken, string? ServerKey);
 
     /// <summary>Lists are wrapped in <c>data</c> so they can grow pagination without breaking clients.</summary>
     public sealed record GatewayList(IReadOnlyList<GatewayView> Data);

@@ -1,0 +1,76 @@
+using FluentValidation;
+using Mediator;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Errors;
+
+namespace PayTrust.Application.Features.GatewayCredentials;
+
+/// <summary>
+/// PUT /gateways/{code}/credentials (spec §3): the tenant's own secrets for Xendit (secret_key,
+/// callback_token) or Midtrans (server_key), encrypted at rest; the answer shows them redacted.
+/// The sandbox needs none.
+/// </summary>
+public sealed record SetGatewayCredentials(string Gateway, string? Mode, string? SecretKey, string? CallbackToken, string? ServerKey)
+    : ICommand<GatewayCredentialsView>
+{
+    // A record prints every member by default; this one carries secrets, so its text never shows them.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Gateway = {Gateway}, Mode = {Mode}");
+        return true;
+    }
+}
+
+internal sealed class SetGatewayCredentialsValidator : AbstractValidator<SetGatewayCredentials>
+{
+    public const int MaxSecretLength = 255;
+
+    public SetGatewayCredentialsValidator()
+    {
+        RuleFor(c => c.Mode).Must(mode => mode is "sandbox" or "production").WithErrorCode("invalid_mode")
+            .WithMessage("mode must be \"sandbox\" or \"production\"");
+        RuleFor(c => c.SecretKey).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode("credentials_missing")
+            .WithMessage("secret_key is required for xendit");
+        RuleFor(c => c.CallbackToken).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode("credentials_missing")
+            .WithMessage("callback_token is required for xendit");
+        RuleFor(c => c.ServerKey).NotEmpty().When(c => c.Gateway == "midtrans").WithErrorCode("credentials_missing")
+            .WithMessage("server_key is required for midtrans");
+        RuleFor(c => c.SecretKey).MaximumLength(MaxSecretLength).WithMessage($"secret_key must be at most {MaxSecretLength} characters");
+        RuleFor(c => c.CallbackToken).MaximumLength(MaxSecretLength).WithMessage($"callback_token must be at most {MaxSecretLength} characters");
+        RuleFor(c => c.ServerKey).MaximumLength(MaxSecretLength).WithMessage($"server_key must be at most {MaxSecretLength} characters");
+    }
+}
+
+internal sealed class SetGatewayCredentialsHandler(IDbSession session, ICredentialProtector protector, IGatewayCatalog gateways, ICallerContext caller, IClock clock)
+    : ICommandHandler<SetGatewayCredentials, GatewayCredentialsView>
+{
+    public async ValueTask<GatewayCredentialsView> Handle(SetGatewayCredentials command, CancellationToken cancellationToken)
+    {
+        await GatewayCredentialRules.EnsureTakesCredentialsAsync(gateways, command.Gateway, cancellationToken);
+        var credentials = command.Gateway == "xendit"
+            ? new GatewayCredentials(command.Gateway, command.Mode!, command.SecretKey, command.CallbackToken, null, clock.GetCurrentInstant())
+            : new GatewayCredentials(command.Gateway, command.Mode!, null, null, command.ServerKey, clock.GetCurrentInstant());
+        await new GatewayCredentialStore(session, protector).SaveAsync(caller.RequireTenant(), credentials, cancellationToken);
+        return GatewayCredentialsView.Redacted(credentials);
+    }
+}
+
+internal static class GatewayCredentialRules
+{
+    /// <summary>The gateways that take tenant credentials; the built-in sandbox needs none.</summary>
+    public static readonly IReadOnlySet<string> WithCredentials = new HashSet<string>(StringComparer.Ordinal) { "xendit", "midtrans" };
+
+    public static async Task EnsureTakesCredentialsAsync(IGatewayCatalog gateways, string gateway, CancellationToken cancellationToken)
+    {
+        if (!await gateways.ExistsAsync(gateway, cancellationToken))
+        {
+            throw new PayTrustException(ErrorKind.InvalidInput, "invalid_gateway", $"Invalid gateway: {gateway} not found");
+        }
+
+        if (!WithCredentials.Contains(gateway))
+        {
+            throw new PayTrustException(ErrorKind.InvalidInput, "credentials_not_required", $"Gateway {gateway} needs no credentials");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+
+namespace PayTrust.Api.Tests;
+
+/// <summary>The API as `dotnet run` starts it: Development, where the container validates every registration's lifetime at start-up.</summary>
+public sealed class DevelopmentApiFactory : PayTrustApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Development");
+    }
+
+    // Development has its own credentials key; leave ours out so that path is the one exercised.
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["PayTrust:CredentialsKey"] = null };
+}
+
+public class DevelopmentHostTests(DevelopmentApiFactory factory) : IClassFixture<DevelopmentApiFactory>
+{
+    [Fact]
+    public async Task The_development_host_starts_with_scope_validation_and_its_own_credentials_key()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        using var client = factory.TenantClient(tenant.ApiKey);
+
+        var health = await client.GetAsync("/health");
+        var credentials = await client.PutAsync("/gateways/midtrans/credentials",
+            new StringContent("""{"mode":"sandbox","server_key":"SB-Mid-server-development-key"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, credentials.StatusCode);
+    }
+}
