@@ -50,6 +50,7 @@ TenantEndpoints.MapCurrentTenant(app);
 ApiKeyEndpoints.Map(app);
 InvoiceEndpoints.Map(app);
 EventEndpoints.Map(app);
+RoutingEndpoints.Map(app);
 app.MapPayTrustApiDocs();
 
 try

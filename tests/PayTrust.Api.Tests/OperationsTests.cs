@@ -86,6 +86,7 @@ public class OperationsTests(PayTrustApiFactory factory) : IClassFixture<PayTrus
                 ["ConnectionStrings__PayTrust"] = "Server=127.0.0.1;Port=1;User ID=paytrust;Password=x;Database=paytrust;Connection Timeout=2",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
+                ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
             },
         };
 

@@ -110,4 +110,17 @@ internal static class InvoiceApi
         client.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") });
 
     public static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, object body) => client.PostAsJsonAsync(path, body);
+
+    /// <summary>Xendit and Midtrans need the tenant's own credentials before anything can route to them.</summary>
+    public static async Task SetGatewayCredentialsAsync(PayTrustApiFactory factory, TestTenant tenant, params string[] gateways)
+    {
+        using var client = factory.TenantClient(tenant.ApiKey);
+        foreach (var gateway in gateways)
+        {
+            object body = gateway == "xendit"
+                ? new { mode = "sandbox", secret_key = "xnd_development_test_secret_key_0001", callback_token = "test-callback-token-0001" }
+                : new { mode = "sandbox", server_key = "SB-Mid-server-test-server-key-0001" };
+            await HttpAssert.JsonAsync(await client.PutAsJsonAsync($"/gateways/{gateway}/credentials", body), HttpStatusCode.OK);
+        }
+    }
 }

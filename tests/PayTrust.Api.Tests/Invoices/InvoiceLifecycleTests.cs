@@ -37,9 +37,13 @@ public class InvoiceLifecycleTests(PayTrustApiFactory factory) : IClassFixture<P
         var tenant = await factory.CreateTenantAsync();
         using var client = factory.TenantClient(tenant.ApiKey);
         var id = await InvoiceApi.CreateIdAsync(factory, tenant);
+        var withoutCredentials = await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{id}", new JsonObject { ["gateway"] = "xendit" });
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
 
         var revised = await HttpAssert.JsonAsync(
             await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{id}", new JsonObject { ["gateway"] = "xendit" }), HttpStatusCode.OK);
+
+        Assert.Equal("credentials_missing", (await HttpAssert.Problem.ReadAsync(withoutCredentials, HttpStatusCode.UnprocessableEntity)).Code);
 
         // Xendit IDR: 2.9 % of 300,000 = 8,700 + 2,000.
         Assert.Equal(10_700, revised.GetProperty("total_service_fee_amount").GetInt64());
@@ -116,6 +120,7 @@ public class InvoiceLifecycleTests(PayTrustApiFactory factory) : IClassFixture<P
     {
         var tenant = await factory.CreateTenantAsync();
         using var client = factory.TenantClient(tenant.ApiKey);
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
         var body = InvoiceApi.Body();
         body["currency_code"] = "MYR";
         body["gateway"] = "xendit";

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.Routing;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
 
@@ -11,7 +12,7 @@ namespace PayTrust.Application.Features.Invoices;
 
 /// <summary>
 /// POST /invoices (spec §4): totals, schedule, expiry, payment reference and link in one call. The gateway
-/// is the request's, else the platform default (tenant routing rules arrive with payments).
+/// is routed (§3): the request's, the tenant's rules, or the platform default.
 /// </summary>
 public sealed record CreateInvoice(
     string? ExternalId,
@@ -40,7 +41,7 @@ internal sealed class CreateInvoiceValidator : AbstractValidator<CreateInvoice>
 
 internal sealed class CreateInvoiceHandler(
     IInvoiceRepository invoices,
-    IGatewayCatalog gateways,
+    GatewayRouter router,
     IPlatformSettings platform,
     ICallerContext caller,
     IClock clock,
@@ -51,12 +52,11 @@ internal sealed class CreateInvoiceHandler(
     {
         var tenantId = caller.RequireTenant();
         var currency = Currency.Parse(command.CurrencyCode);
-        var gateway = command.Gateway ?? platform.DefaultGateway;
-        var feeRule = await gateways.RequireFeeRuleAsync(gateway, currency, cancellationToken);
+        var routed = await router.RouteAsync(command.Gateway, currency, command.PaymentMethod, cancellationToken);
         var terms = new InvoiceTerms(
             currency,
-            gateway,
-            feeRule,
+            routed.Gateway,
+            routed.FeeRule,
             command.LineItems!.ToLineItems(currency),
             command.Installments?.ToPlan(),
             command.ExpiresAt,

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.Routing;
 using PayTrust.Domain.Invoices;
 
 namespace PayTrust.Application.Features.Invoices;
@@ -30,7 +31,7 @@ internal sealed class UpdateInvoiceValidator : AbstractValidator<UpdateInvoice>
 
 internal sealed class UpdateInvoiceHandler(
     IInvoiceRepository invoices,
-    IGatewayCatalog gateways,
+    GatewayRouter router,
     IPlatformSettings platform,
     ICallerContext caller,
     IClock clock,
@@ -45,7 +46,7 @@ internal sealed class UpdateInvoiceHandler(
         invoice.EnsureRevisable();
 
         var gateway = command.Gateway ?? invoice.Gateway;
-        var feeRule = gateway == invoice.Gateway ? invoice.FeeRule : await gateways.RequireFeeRuleAsync(gateway, invoice.Currency, cancellationToken);
+        var feeRule = gateway == invoice.Gateway ? invoice.FeeRule : (await router.RouteAsync(gateway, invoice.Currency, invoice.PaymentMethod, cancellationToken)).FeeRule;
         var lines = command.LineItems?.ToLineItems(invoice.Currency) ?? invoice.LineItems;
         var terms = new InvoiceTerms(
             invoice.Currency,
