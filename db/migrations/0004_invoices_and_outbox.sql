@@ -3,7 +3,7 @@
 CREATE TABLE invoices (
     id                        CHAR(36)      CHARACTER SET ascii NOT NULL PRIMARY KEY,
     tenant_id                 CHAR(36)      CHARACTER SET ascii NOT NULL,
-    external_id               VARCHAR(255)  NULL,
+    external_id               VARCHAR(255)  COLLATE utf8mb4_bin NULL,
     parent_invoice_id         CHAR(36)      CHARACTER SET ascii NULL,
     status                    VARCHAR(16)   CHARACTER SET ascii NOT NULL,
     currency_code             CHAR(3)       NOT NULL,
@@ -33,6 +33,8 @@ CREATE TABLE invoices (
     expired_at                DATETIME(6)   NULL,
     -- NULL external ids do not collide; a given one is unique per tenant.
     UNIQUE KEY ux_invoices_tenant_external_id (tenant_id, external_id),
+    -- Commands find an invoice through (tenant_id, id), so another tenant's id locks nothing of the owner's.
+    UNIQUE KEY ux_invoices_tenant_id (tenant_id, id),
     UNIQUE KEY ux_invoices_payment_reference (payment_reference),
     UNIQUE KEY ux_invoices_payment_token (payment_token),
     -- Lists: newest first per tenant, optionally by status.

@@ -5,7 +5,7 @@ CREATE TABLE tenant_gateway_credentials (
     tenant_id     CHAR(36)        CHARACTER SET ascii NOT NULL,
     gateway_code  VARCHAR(32)     NOT NULL,
     mode          VARCHAR(16)     CHARACTER SET ascii NOT NULL,
-    secrets       VARBINARY(2048) NOT NULL,
+    secrets       VARBINARY(4096) NOT NULL,
     created_at    DATETIME(6)     NOT NULL,
     updated_at    DATETIME(6)     NOT NULL,
     PRIMARY KEY (tenant_id, gateway_code),

@@ -70,6 +70,7 @@ public class GatewayCredentialsTests(LogCapturingApiFactory factory) : IClassFix
     [InlineData("midtrans", """{"mode":"live","server_key":"SB-Mid-server-1"}""", "invalid_mode")]
     [InlineData("sandbox", """{"mode":"sandbox","secret_key":"x"}""", "credentials_not_required")]
     [InlineData("paypal", """{"mode":"sandbox","secret_key":"x","callback_token":"y"}""", "invalid_gateway")]
+    [InlineData("midtrans", """{"mode":"sandbox","server_key":"SB-Mid-server-ключ"}""", "validation_failed")]
     public async Task Incomplete_or_misplaced_credentials_are_400_and_change_nothing(string gateway, string body, string code)
     {
         var tenant = await factory.CreateTenantAsync();
@@ -80,6 +81,19 @@ public class GatewayCredentialsTests(LogCapturingApiFactory factory) : IClassFix
         Assert.Equal(code, (await HttpAssert.Problem.ReadAsync(response, HttpStatusCode.BadRequest)).Code);
         await using var connection = await factory.Database.OpenAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenant_gateway_credentials WHERE tenant_id = @TenantId", new { tenant.TenantId }));
+    }
+
+    [Fact]
+    public async Task The_longest_keys_with_every_printable_symbol_are_stored()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        using var client = factory.TenantClient(tenant.ApiKey);
+        var symbols = string.Concat(Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c));
+        var longest = string.Concat(Enumerable.Repeat(symbols, 3))[..255];
+
+        var put = await client.PutAsJsonAsync("/gateways/xendit/credentials", new { mode = "production", secret_key = longest, callback_token = longest });
+
+        Assert.Equal("••••" + longest[^4..], (await HttpAssert.JsonAsync(put, HttpStatusCode.OK)).GetProperty("secret_key").GetString());
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public class RoutingTests(PayTrustApiFactory factory) : IClassFixture<PayTrustAp
 
     [Theory]
     [InlineData("""{"rules":[{"currency_code":"USD","gateway":"midtrans"}]}""", HttpStatusCode.BadRequest, "unsupported_currency")]
+    [InlineData("""{"rules":[null]}""", HttpStatusCode.BadRequest, "validation_failed")]
     [InlineData("""{"rules":[{"currency_code":"IDR","gateway":"paypal"}]}""", HttpStatusCode.BadRequest, "invalid_gateway")]
     [InlineData("""{"rules":[{"currency_code":"EUR","gateway":"sandbox"}]}""", HttpStatusCode.BadRequest, "invalid_currency")]
     [InlineData("""{"rules":[{"currency_code":"IDR","gateway":"sandbox"},{"currency_code":"IDR","gateway":"xendit"}]}""", HttpStatusCode.BadRequest, "duplicate_routing_rule")]

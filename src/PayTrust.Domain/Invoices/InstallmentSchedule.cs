@@ -11,6 +11,9 @@ namespace PayTrust.Domain.Invoices;
 /// </summary>
 public sealed class InstallmentSchedule
 {
+    /// <summary>The furthest a due date may lie from creation: the longest schedule interval_days can make.</summary>
+    public static readonly Duration LongestSchedule = Duration.FromDays(InstallmentPlan.MaxCount * InstallmentPlan.MaxIntervalDays);
+
     private InstallmentSchedule(IReadOnlyList<Installment> installments) => Installments = installments;
 
     public IReadOnlyList<Installment> Installments { get; }
@@ -163,6 +166,13 @@ public sealed class InstallmentSchedule
                 if (given[i] <= createdAt)
                 {
                     throw Invalid("invalid_due_dates", "Every installment due date must be in the future");
+                }
+
+                // As far out as the longest schedule interval_days allows (12 × 366 days), so no date lands
+                // near the end of time, where the expiry window would overflow.
+                if (given[i] > createdAt + LongestSchedule)
+                {
+                    throw Invalid("invalid_due_dates", $"Installment due dates must be within {LongestSchedule.Days} days of creation");
                 }
 
                 if (i > 0 && given[i] <= given[i - 1])

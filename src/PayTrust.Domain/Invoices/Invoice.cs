@@ -169,11 +169,34 @@ public sealed class Invoice
             throw new PayTrustException(ErrorKind.InvalidInput, "currency_immutable", "An invoice's currency cannot change");
         }
 
+        if (IsSupplementary && (terms.Gateway != Gateway || terms.Customer != Customer))
+        {
+            throw new PayTrustException(ErrorKind.BusinessRule, "supplementary_inherited",
+                "A supplementary invoice takes its gateway and customer from its parent; they cannot change");
+        }
+
         // Without a new expires_at the current one stays if the new terms still allow it; otherwise the default applies.
         ApplyTerms(terms, keepExpiry: ExpiresAt);
         LineItemsChanged = true;
         ScheduleChanged = true;
         Touch(InvoiceEvents.Updated, now);
+    }
+
+    /// <summary>
+    /// A supplementary invoice may hang off this one (spec §4): it must not itself be supplementary, and its
+    /// payment must have begun (pending, partially_paid or fully_paid).
+    /// </summary>
+    public void EnsureCanTakeSupplementary()
+    {
+        if (IsSupplementary)
+        {
+            throw new PayTrustException(ErrorKind.BusinessRule, "supplementary_chaining", "Cannot create supplementary invoice from another supplementary invoice");
+        }
+
+        if (Status is not (InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.FullyPaid))
+        {
+            throw new PayTrustException(ErrorKind.BusinessRule, "invalid_parent_status", $"Cannot create supplementary invoice for {StatusNames.Of(Status)} parent invoice");
+        }
     }
 
     /// <summary>Only a draft can be revised: once payment is initiated the invoice is immutable (spec §4).</summary>

@@ -4,7 +4,7 @@ namespace PayTrust.Domain.Invoices;
 
 public enum InvoiceStatus
 {
-    /// <summary>Created; no payment has been initiated yet. The only editable state.</summary>
+    /// <summary>Created; no payment has been initiated yet. The only state whose terms (lines, gateway, expiry…) can be revised.</summary>
     Draft,
     /// <summary>A payment was initiated (payment_initiated_at is set).</summary>
     Pending,

@@ -13,7 +13,8 @@ namespace PayTrust.Infrastructure.Persistence;
 /// <summary>
 /// The invoice aggregate in <c>invoices</c>, <c>invoice_line_items</c> and <c>invoice_installments</c>,
 /// with its events in <c>outbox_events</c>. Every write is one batched command (one round trip) inside
-/// the caller's transaction; every read of an invoice is one round trip of four result sets.
+/// the caller's transaction; a read of an invoice is one round trip of four result sets (a locking read
+/// two: the invoice row first, then its children).
 /// </summary>
 internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
 {
@@ -29,25 +30,42 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         i.payment_initiated_at AS PaymentInitiatedAt, i.paid_at AS PaidAt, i.cancelled_at AS CancelledAt, i.expired_at AS ExpiredAt
         """;
 
-    // Four statements, one round trip. The children are read by invoice id alone: when the first statement
-    // finds no invoice of this tenant the rest is discarded, so a join back to check the tenant again would
-    // only cost time. Commands read with FOR UPDATE, which also sees the latest committed rows whatever
-    // the transaction read before.
-    private const string LoadSql = $"""
-        SELECT {InvoiceColumns} FROM invoices i WHERE i.id = @Id AND i.tenant_id = @TenantId{Lock};
-        SELECT id AS Id, product_name AS ProductName, quantity AS Quantity, unit_price AS UnitPrice, tax_rate AS TaxRate,
-               tax_category AS TaxCategory, country_code AS CountryCode
-        FROM invoice_line_items WHERE invoice_id = @Id ORDER BY line_number{Lock};
-        SELECT number AS Number, due_date AS DueDate, amount AS Amount, tax AS Tax, service_fee AS ServiceFee,
-               amount_paid AS AmountPaid, paid_at AS PaidAt
-        FROM invoice_installments WHERE invoice_id = @Id ORDER BY number{Lock};
+    // Reads: four statements in one round trip, every one filtered by the tenant, inside one transaction
+    // (rolled back: it only reads) so they share one snapshot — an invoice row and its installments are
+    // always from the same commit.
+    private const string FindSql = $"""
+        SELECT {InvoiceColumns} FROM invoices i WHERE i.id = @Id AND i.tenant_id = @TenantId;
+        {ChildrenSql}
+        """;
+
+    // Commands lock the invoice first, found through (tenant_id, id): another tenant's id finds no row and
+    // locks nothing of the owner's. Only then are the children read, with locking reads (which always see
+    // the latest committed rows, whatever the transaction read before).
+    private const string LockInvoiceSql = $"SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE";
+
+    private const string LockChildrenSql = """
+        SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
+               l.tax_category AS TaxCategory, l.country_code AS CountryCode
+        FROM invoice_line_items l JOIN invoices i ON i.id = l.invoice_id AND i.tenant_id = @TenantId
+        WHERE l.invoice_id = @Id ORDER BY l.line_number FOR UPDATE;
+        SELECT s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
+               s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
+        FROM invoice_installments s JOIN invoices i ON i.id = s.invoice_id AND i.tenant_id = @TenantId
+        WHERE s.invoice_id = @Id ORDER BY s.number FOR UPDATE;
         SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;
         """;
 
-    private const string Lock = "{lock}";
-
-    private static readonly string FindSql = LoadSql.Replace(Lock, "", StringComparison.Ordinal);
-    private static readonly string FindForUpdateSql = LoadSql.Replace(Lock, " FOR UPDATE", StringComparison.Ordinal);
+    private const string ChildrenSql = """
+        SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
+               l.tax_category AS TaxCategory, l.country_code AS CountryCode
+        FROM invoice_line_items l JOIN invoices i ON i.id = l.invoice_id AND i.tenant_id = @TenantId
+        WHERE l.invoice_id = @Id ORDER BY l.line_number;
+        SELECT s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
+               s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
+        FROM invoice_installments s JOIN invoices i ON i.id = s.invoice_id AND i.tenant_id = @TenantId
+        WHERE s.invoice_id = @Id ORDER BY s.number;
+        SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;
+        """;
 
     private const string InsertInvoiceSql = """
         INSERT INTO invoices (id, tenant_id, external_id, parent_invoice_id, status, currency_code, gateway, payment_method,
@@ -85,11 +103,31 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
 
     private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public Task<StoredInvoice?> FindAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
-        LoadAsync(FindSql, tenantId, invoiceId, cancellationToken);
+    public async Task<StoredInvoice?> FindAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        if (session.Transaction is not null)
+        {
+            return await ReadAsync(FindSql, tenantId, invoiceId, row: null, cancellationToken);
+        }
 
-    public Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
-        LoadAsync(FindForUpdateSql, tenantId, invoiceId, cancellationToken);
+        await session.BeginAsync(cancellationToken);
+        try
+        {
+            return await ReadAsync(FindSql, tenantId, invoiceId, row: null, cancellationToken);
+        }
+        finally
+        {
+            await session.RollbackAsync(CancellationToken.None); // read-only: nothing to keep
+        }
+    }
+
+    public async Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<InvoiceRow>(new CommandDefinition(
+            LockInvoiceSql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+        return row is null ? null : await ReadAsync(LockChildrenSql, tenantId, invoiceId, row, cancellationToken);
+    }
 
     public async Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken)
     {
@@ -166,12 +204,13 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         return invoices;
     }
 
-    private async Task<StoredInvoice?> LoadAsync(string sql, Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    /// <summary>Reads the children (and the invoice row itself unless already locked and read).</summary>
+    private async Task<StoredInvoice?> ReadAsync(string sql, Guid tenantId, Guid invoiceId, InvoiceRow? row, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             sql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
-        var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
+        row ??= await results.ReadSingleOrDefaultAsync<InvoiceRow>();
         var lines = (await results.ReadAsync<LineItemRow>()).ToArray();
         var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();
         var children = (await results.ReadAsync<Guid>()).ToArray();
@@ -317,7 +356,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         public static EventPayload Of(Invoice invoice, InvoiceEvent raised) => new(
             invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Currency.Code, invoice.Totals.Total.Minor,
             invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
-            NodaTime.Text.InstantPattern.General.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
+            NodaTime.Text.InstantPattern.ExtendedIso.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
     }
 
     private sealed record InvoiceRow(

@@ -181,6 +181,7 @@ public class InvoiceCreationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         { "installment amounts off by one", "400", "installment_sum_mismatch", "Installment amounts sum to 336999 but total_amount is 337000" },
         { "zero installment amount", "400", "installment_amount_too_small", null },
         { "due dates not increasing", "400", "invalid_due_dates", "Installment due dates must be strictly increasing" },
+        { "due date near the end of time", "400", "invalid_due_dates", "Installment due dates must be within 4392 days of creation" },
         { "metadata over 4 KiB", "400", "invalid_metadata", "metadata must be a JSON object of at most 4096 bytes" },
         { "external id too long", "400", "validation_failed", "external_id must be 1 to 255 characters" },
         { "unknown status enum", "400", "malformed_json", null },
@@ -239,6 +240,21 @@ public class InvoiceCreationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         Assert.Equal(rowsAfterFirst, await InvoiceApi.CountRowsAsync(factory, tenant.TenantId));
         // External ids are the merchant's own: another tenant may use the same one.
         await InvoiceApi.CreateAsync(factory, other, body);
+    }
+
+    [Fact]
+    public async Task External_ids_are_compared_exactly_so_case_and_accents_make_different_orders()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        foreach (var externalId in new[] { "ORDER-7", "order-7", "ORDÉR-7" })
+        {
+            var body = InvoiceApi.Body();
+            body["external_id"] = externalId;
+            Assert.Equal(externalId, (await InvoiceApi.CreateAsync(factory, tenant, body)).GetProperty("external_id").GetString());
+        }
+
+        using var client = factory.TenantClient(tenant.ApiKey);
+        Assert.Equal(1, (await InvoiceApi.GetAsync(client, "/invoices?external_id=order-7")).GetProperty("pagination").GetProperty("total_count").GetInt64());
     }
 
     [Fact]
@@ -324,6 +340,10 @@ public class InvoiceCreationTests(PayTrustApiFactory factory) : IClassFixture<Pa
             case "due dates not increasing":
                 body = InvoiceApi.WithInstallments(2, body);
                 body["installments"]!["due_dates"] = new JsonArray(Iso(now + Duration.FromDays(20)), Iso(now + Duration.FromDays(10)));
+                break;
+            case "due date near the end of time":
+                body = InvoiceApi.WithInstallments(2, body);
+                body["installments"]!["due_dates"] = new JsonArray(Iso(now + Duration.FromDays(10)), "9999-12-31T12:00:00Z");
                 break;
             case "metadata over 4 KiB": body["metadata"] = new JsonObject { ["notes"] = new string('n', 4100) }; break;
             case "external id too long": body["external_id"] = new string('e', 256); break;

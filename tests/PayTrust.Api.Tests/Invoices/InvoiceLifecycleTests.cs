@@ -188,6 +188,40 @@ public class InvoiceLifecycleTests(PayTrustApiFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task A_supplementary_invoice_keeps_the_gateway_and_customer_of_its_parent()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
+        using var client = factory.TenantClient(tenant.ApiKey);
+        var parentId = await InvoiceApi.CreatePendingIdAsync(factory, tenant);
+        var child = await HttpAssert.JsonAsync(await InvoiceApi.PostJsonAsync(client, $"/invoices/{parentId}/supplementary", SupplementaryBody()), HttpStatusCode.Created);
+        var childId = child.GetProperty("id").GetGuid();
+
+        var gateway = await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{childId}", new JsonObject { ["gateway"] = "xendit" });
+        var customer = await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{childId}", new JsonObject { ["customer"] = new JsonObject { ["name"] = "Someone else" } });
+        var description = await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{childId}", new JsonObject { ["description"] = "Gift wrap" });
+
+        Assert.Equal("supplementary_inherited", (await HttpAssert.Problem.ReadAsync(gateway, HttpStatusCode.UnprocessableEntity)).Code);
+        Assert.Equal("supplementary_inherited", (await HttpAssert.Problem.ReadAsync(customer, HttpStatusCode.UnprocessableEntity)).Code);
+        Assert.Equal("sandbox", (await HttpAssert.JsonAsync(description, HttpStatusCode.OK)).GetProperty("gateway").GetString());
+    }
+
+    [Fact]
+    public async Task Due_dates_sent_with_a_revision_must_lie_ahead_of_the_revision()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        using var client = factory.TenantClient(tenant.ApiKey);
+        var id = await InvoiceApi.CreateIdAsync(factory, tenant, InvoiceApi.WithInstallments(2));
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var future = DateTimeOffset.UtcNow.AddDays(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var response = await InvoiceApi.SendJsonAsync(client, HttpMethod.Patch, $"/invoices/{id}",
+            new JsonObject { ["installments"] = new JsonObject { ["count"] = 2, ["due_dates"] = new JsonArray(past, future) } });
+
+        Assert.Equal("invalid_due_dates", (await HttpAssert.Problem.ReadAsync(response, HttpStatusCode.BadRequest)).Code);
+    }
+
+    [Fact]
     public async Task A_supplementary_invoice_for_an_unknown_parent_is_404()
     {
         var tenant = await factory.CreateTenantAsync();

@@ -36,10 +36,13 @@ internal sealed class SetGatewayCredentialsValidator : AbstractValidator<SetGate
             .WithMessage("callback_token is required for xendit");
         RuleFor(c => c.ServerKey).NotEmpty().When(c => c.Gateway == "midtrans").WithErrorCode("credentials_missing")
             .WithMessage("server_key is required for midtrans");
-        RuleFor(c => c.SecretKey).MaximumLength(MaxSecretLength).WithMessage($"secret_key must be at most {MaxSecretLength} characters");
-        RuleFor(c => c.CallbackToken).MaximumLength(MaxSecretLength).WithMessage($"callback_token must be at most {MaxSecretLength} characters");
-        RuleFor(c => c.ServerKey).MaximumLength(MaxSecretLength).WithMessage($"server_key must be at most {MaxSecretLength} characters");
+        // Gateway keys are printable ASCII; anything else is a paste accident, and refusing it keeps the stored blob small and exact.
+        RuleFor(c => c.SecretKey).Must(BeAKey).WithMessage($"secret_key must be 1 to {MaxSecretLength} printable ASCII characters");
+        RuleFor(c => c.CallbackToken).Must(BeAKey).WithMessage($"callback_token must be 1 to {MaxSecretLength} printable ASCII characters");
+        RuleFor(c => c.ServerKey).Must(BeAKey).WithMessage($"server_key must be 1 to {MaxSecretLength} printable ASCII characters");
     }
+
+    private static bool BeAKey(string? key) => key is null || (key.Length is >= 1 and <= MaxSecretLength && key.All(c => c is >= '!' and <= '~'));
 }
 
 internal sealed class SetGatewayCredentialsHandler(IDbSession session, ICredentialProtector protector, IGatewayCatalog gateways, ICallerContext caller, IClock clock)

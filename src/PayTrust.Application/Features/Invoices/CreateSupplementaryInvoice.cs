@@ -3,7 +3,6 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
-using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 
 namespace PayTrust.Application.Features.Invoices;
@@ -48,15 +47,7 @@ internal sealed class CreateSupplementaryInvoiceHandler(
         var parent = (await invoices.FindForUpdateAsync(tenantId, command.ParentInvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.ParentInvoiceId)).Invoice;
 
-        if (parent.IsSupplementary)
-        {
-            throw new PayTrustException(ErrorKind.BusinessRule, "supplementary_chaining", "Cannot create supplementary invoice from another supplementary invoice");
-        }
-
-        if (parent.Status is not (InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.FullyPaid))
-        {
-            throw new PayTrustException(ErrorKind.BusinessRule, "invalid_parent_status", $"Cannot create supplementary invoice for {StatusNames.Of(parent.Status)} parent invoice");
-        }
+        parent.EnsureCanTakeSupplementary();
 
         var terms = new InvoiceTerms(
             parent.Currency,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Features.Routing;
+using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 
 namespace PayTrust.Application.Features.Invoices;
@@ -60,6 +61,13 @@ internal sealed class UpdateInvoiceHandler(
             command.Metadata is null ? invoice.Metadata : command.Metadata.ToMetadataText());
 
         var now = clock.GetCurrentInstant();
+        // The domain measures due dates from created_at; dates sent with a revision must also lie ahead of
+        // the revision itself (kept dates may have passed, and stay as they are).
+        if (command.Installments?.DueDates is { } dueDates && dueDates.Any(due => due <= now))
+        {
+            throw new PayTrustException(ErrorKind.InvalidInput, "invalid_due_dates", "Every installment due date must be in the future");
+        }
+
         invoice.Revise(terms, now);
         await invoices.UpdateAsync(invoice, cancellationToken);
         logger.WarnOnHighTaxRates(invoice);

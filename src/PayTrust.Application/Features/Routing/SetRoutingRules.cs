@@ -29,6 +29,7 @@ internal sealed class SetRoutingRulesValidator : AbstractValidator<SetRoutingRul
     {
         RuleFor(c => c.Rules).NotNull().WithMessage("rules is required (an empty list removes every rule)")
             .Must(rules => rules is null || rules.Count <= MaxRules).WithMessage($"At most {MaxRules} rules");
+        RuleForEach(c => c.Rules).NotNull().WithMessage("rules may not contain null");
         RuleForEach(c => c.Rules).ChildRules(rule =>
         {
             rule.RuleFor(r => r.CurrencyCode).ValidCurrency();
@@ -36,7 +37,7 @@ internal sealed class SetRoutingRulesValidator : AbstractValidator<SetRoutingRul
                 .WithMessage("payment_method must be 1 to 32 lower-case letters, digits or underscores");
             rule.RuleFor(r => r.Gateway).NotEmpty().WithErrorCode("invalid_gateway").WithMessage("gateway is required");
         });
-        RuleFor(c => c.Rules).Must(rules => rules is null || rules.GroupBy(r => (r.CurrencyCode, r.PaymentMethod)).All(g => g.Count() == 1))
+        RuleFor(c => c.Rules).Must(rules => rules is null || rules.Where(r => r is not null).GroupBy(r => (r.CurrencyCode, r.PaymentMethod)).All(g => g.Count() == 1))
             .WithErrorCode("duplicate_routing_rule").WithMessage("Each (currency_code, payment_method) may appear once");
     }
 }
