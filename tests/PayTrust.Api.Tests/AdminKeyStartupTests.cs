@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace PayTrust.Api.Tests;
 
+/// <summary>Start-up refusals of the real binary: one line on stderr and exit code 1, never the secret itself.</summary>
 public class AdminKeyStartupTests
 {
     [Theory]
@@ -11,26 +12,8 @@ public class AdminKeyStartupTests
     [InlineData("ключ-администратора-0123456789abcdef", "ADMIN_API_KEY may contain only letters, digits and ASCII symbols")]
     public async Task The_service_refuses_to_start_with_a_bad_admin_key(string? adminKey, string reason)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PayTrust.Api.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__PayTrust"] = "Server=127.0.0.1;Port=1;User ID=x;Password=x;Database=x";
-        start.Environment.Remove("ADMIN_API_KEY");
-        if (adminKey is not null)
-        {
-            start.Environment["ADMIN_API_KEY"] = adminKey;
-        }
+        var line = await RefusalLineAsync(new Dictionary<string, string?> { ["ADMIN_API_KEY"] = adminKey });
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the service started anyway");
-
-        Assert.Equal(1, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
         if (adminKey is not null)
         {
@@ -43,6 +26,18 @@ public class AdminKeyStartupTests
     [InlineData("c2hvcnQ=", "PayTrust:CredentialsKey must be 32 bytes in base64")]
     public async Task The_service_refuses_to_start_outside_development_without_a_credentials_key(string? credentialsKey, string reason)
     {
+        var line = await RefusalLineAsync(new Dictionary<string, string?>
+        {
+            ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
+            ["PayTrust__CredentialsKey"] = credentialsKey,
+        });
+
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Launches the API in Production with these settings (null: unset) and returns its single stderr line.</summary>
+    private static async Task<string> RefusalLineAsync(Dictionary<string, string?> settings)
+    {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PayTrust.Api.dll"), "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardError = true,
@@ -50,11 +45,13 @@ public class AdminKeyStartupTests
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__PayTrust"] = "Server=127.0.0.1;Port=1;User ID=x;Password=x;Database=x";
-        start.Environment["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey;
-        start.Environment.Remove("PayTrust__CredentialsKey");
-        if (credentialsKey is not null)
+        foreach (var (name, value) in settings)
         {
-            start.Environment["PayTrust__CredentialsKey"] = credentialsKey;
+            start.Environment.Remove(name);
+            if (value is not null)
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(start)!;
@@ -63,7 +60,6 @@ public class AdminKeyStartupTests
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the service started anyway");
 
         Assert.Equal(1, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+        return Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }
