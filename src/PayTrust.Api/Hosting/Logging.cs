@@ -13,7 +13,10 @@ public static class Logging
     /// </summary>
     public static void AddPayTrustLogging(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) =>
+        // preserveStaticLogger: each host logs through its own logger rather than the process-wide static
+        // one, so two hosts in one process (the tests run several) never write into each other's sinks.
+        builder.Services.AddSerilog(
+            (services, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
@@ -26,7 +29,8 @@ public static class Logging
             {
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {RequestId}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        });
+        },
+            preserveStaticLogger: true);
     }
 
     /// <summary>One summary line per request, and the request id and trace id on every line logged during it.</summary>
@@ -42,6 +46,8 @@ public static class Logging
         });
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the process-wide static one (see AddPayTrustLogging).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
         });

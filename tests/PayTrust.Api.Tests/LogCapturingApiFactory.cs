@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace PayTrust.Api.Tests;
+
+/// <summary>The API with every log event kept in memory, to prove what never reaches the logs.</summary>
+public sealed class LogCapturingApiFactory : PayTrustApiFactory
+{
+    public ConcurrentQueue<LogEvent> Events { get; } = new();
+
+    protected override void ConfigureTestServices(IServiceCollection services) =>
+        services.AddSingleton<ILogEventSink>(new Sink(Events));
+
+    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+    }
+}
