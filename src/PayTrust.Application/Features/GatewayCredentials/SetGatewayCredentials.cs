@@ -3,6 +3,7 @@ using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
+using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Features.GatewayCredentials;
 
@@ -30,11 +31,11 @@ internal sealed class SetGatewayCredentialsValidator : AbstractValidator<SetGate
     {
         RuleFor(c => c.Mode).Must(mode => mode is "sandbox" or "production").WithErrorCode("invalid_mode")
             .WithMessage("mode must be \"sandbox\" or \"production\"");
-        RuleFor(c => c.SecretKey).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode("credentials_missing")
+        RuleFor(c => c.SecretKey).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode(FailureCode.CredentialsMissing.Code)
             .WithMessage("secret_key is required for xendit");
-        RuleFor(c => c.CallbackToken).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode("credentials_missing")
+        RuleFor(c => c.CallbackToken).NotEmpty().When(c => c.Gateway == "xendit").WithErrorCode(FailureCode.CredentialsMissing.Code)
             .WithMessage("callback_token is required for xendit");
-        RuleFor(c => c.ServerKey).NotEmpty().When(c => c.Gateway == "midtrans").WithErrorCode("credentials_missing")
+        RuleFor(c => c.ServerKey).NotEmpty().When(c => c.Gateway == "midtrans").WithErrorCode(FailureCode.CredentialsMissing.Code)
             .WithMessage("server_key is required for midtrans");
         // Gateway keys are printable ASCII; anything else is a paste accident, and refusing it keeps the stored blob small and exact.
         RuleFor(c => c.SecretKey).Must(BeAKey).WithMessage($"secret_key must be 1 to {MaxSecretLength} printable ASCII characters");

@@ -5,6 +5,7 @@ using PayTrust.Application.Features.Invoices;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Features.Routing;
 
@@ -52,7 +53,7 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
             HasCredentialsSql, new { TenantId = tenantId, Gateway = gateway }, session.Transaction, cancellationToken: cancellationToken));
         if (count == 0)
         {
-            throw new PayTrustException(ErrorKind.BusinessRule, "credentials_missing",
+            throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.CredentialsMissing.Code,
                 $"Gateway {gateway} has no credentials for this tenant; set them with PUT /gateways/{gateway}/credentials");
         }
     }
