@@ -22,50 +22,30 @@ public static class ExpiryPolicy
             return (lastDueDate ?? createdAt) + DefaultWindow;
         }
 
+        return Problem(createdAt, expiresAt, lastDueDate) is { } problem ? throw Invalid(problem) : expiresAt;
+    }
+
+    public static bool Allows(Instant createdAt, Instant expiresAt, Instant? lastDueDate) =>
+        Problem(createdAt, expiresAt, lastDueDate) is null;
+
+    /// <returns>Why this expiry is not allowed (the spec's message), or null when it is.</returns>
+    private static string? Problem(Instant createdAt, Instant expiresAt, Instant? lastDueDate)
+    {
         if (expiresAt < createdAt)
         {
-            throw Invalid("Expiration time cannot be in the past");
+            return "Expiration time cannot be in the past";
         }
 
         if (lastDueDate is { } due)
         {
-            if (expiresAt < due)
-            {
-                throw Invalid($"Invoice expiration cannot occur before final installment due date {Format(due)}");
-            }
-
-            if (expiresAt > due + MaximumWindow)
-            {
-                throw Invalid($"Expiration must be within 30 days from the final installment due date {Format(due)}");
-            }
-
-            return expiresAt;
+            return expiresAt < due ? $"Invoice expiration cannot occur before final installment due date {Format(due)}"
+                : expiresAt > due + MaximumWindow ? $"Expiration must be within 30 days from the final installment due date {Format(due)}"
+                : null;
         }
 
-        if (expiresAt < createdAt + MinimumLead)
-        {
-            throw Invalid("Expiration must be at least 1 hour from creation time");
-        }
-
-        if (expiresAt > createdAt + MaximumWindow)
-        {
-            throw Invalid("Expiration must be within 30 days from creation time");
-        }
-
-        return expiresAt;
-    }
-
-    public static bool Allows(Instant createdAt, Instant expiresAt, Instant? lastDueDate)
-    {
-        try
-        {
-            Resolve(createdAt, expiresAt, lastDueDate);
-            return true;
-        }
-        catch (PayTrustException)
-        {
-            return false;
-        }
+        return expiresAt < createdAt + MinimumLead ? "Expiration must be at least 1 hour from creation time"
+            : expiresAt > createdAt + MaximumWindow ? "Expiration must be within 30 days from creation time"
+            : null;
     }
 
     private static PayTrustException Invalid(string message) => new(ErrorKind.InvalidInput, "invalid_expiration", message);

@@ -75,6 +75,8 @@ public sealed class Invoice
 
     public bool IsSupplementary => ParentInvoiceId is not null;
 
+    public Instant? LastDueDate => Schedule?.LastDueDate;
+
     /// <summary>Line items were replaced since loading (so the repository rewrites them).</summary>
     public bool LineItemsChanged { get; private set; }
 
@@ -158,7 +160,10 @@ public sealed class Invoice
         PaymentReference = paymentReference;
     }
 
-    /// <summary>PATCH while draft: everything recomputed from the new terms, with created_at still "now" for the rules.</summary>
+    /// <summary>
+    /// PATCH while draft: everything recomputed from the new terms, with created_at still "now" for the rules.
+    /// Terms without installments keep the current schedule's shape rather than removing it.
+    /// </summary>
     public void Revise(InvoiceTerms terms, Instant now)
     {
         ArgumentNullException.ThrowIfNull(terms);
@@ -175,8 +180,9 @@ public sealed class Invoice
                 "A supplementary invoice takes its gateway and customer from its parent; they cannot change");
         }
 
-        // Without a new expires_at the current one stays if the new terms still allow it; otherwise the default applies.
-        ApplyTerms(terms, keepExpiry: ExpiresAt);
+        // Without a new expires_at the current one stays if the new terms still allow it; otherwise the default
+        // applies. Without new installments the schedule keeps its shape (see KeptPlan).
+        ApplyTerms(terms, keepExpiry: ExpiresAt, keepScheduleShape: true);
         LineItemsChanged = true;
         ScheduleChanged = true;
         Touch(InvoiceEvents.Updated, now);
@@ -357,9 +363,7 @@ public sealed class Invoice
         ScheduleChanged = false;
     }
 
-    public Instant? LastDueDate => Schedule?.LastDueDate;
-
-    private void ApplyTerms(InvoiceTerms terms, Instant? keepExpiry = null)
+    private void ApplyTerms(InvoiceTerms terms, Instant? keepExpiry = null, bool keepScheduleShape = false)
     {
         if (terms.LineItems.Count is < 1 or > InvoiceTerms.MaxLineItems)
         {
@@ -372,7 +376,8 @@ public sealed class Invoice
         }
 
         var totals = InvoiceTotals.Compute(terms.Currency, terms.LineItems, terms.FeeRule);
-        var schedule = terms.Installments is { } plan ? InstallmentSchedule.Plan(totals, plan, CreatedAt) : null;
+        var plan = terms.Installments ?? (keepScheduleShape ? KeptPlan(totals) : null);
+        var schedule = plan is null ? null : InstallmentSchedule.Plan(totals, plan, CreatedAt);
         ExpiresAt = terms.RequestedExpiry is null && keepExpiry is { } kept && ExpiryPolicy.Allows(CreatedAt, kept, schedule?.LastDueDate)
             ? kept
             : ExpiryPolicy.Resolve(CreatedAt, terms.RequestedExpiry, schedule?.LastDueDate);
@@ -386,6 +391,17 @@ public sealed class Invoice
         Customer = terms.Customer;
         Metadata = terms.Metadata;
     }
+
+    // A revision that sends no installments keeps the schedule's count and due dates, and its amounts while
+    // the total is unchanged; a changed total is split equally again (ADR 9).
+    private InstallmentPlan? KeptPlan(InvoiceTotals newTotals) =>
+        Schedule is not { } schedule
+            ? null
+            : new InstallmentPlan(
+                schedule.Count,
+                newTotals.Total == Totals.Total ? schedule.Installments.Select(i => i.Amount.Minor).ToArray() : null,
+                IntervalDays: null,
+                schedule.Installments.Select(i => i.DueDate).ToArray());
 
     private void MoveTo(InvoiceStatus next, Instant now)
     {

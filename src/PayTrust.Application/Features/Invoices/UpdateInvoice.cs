@@ -54,7 +54,7 @@ internal sealed class UpdateInvoiceHandler(
             gateway,
             feeRule,
             lines,
-            command.Installments?.ToPlan() ?? KeptPlan(invoice, InvoiceTotals.Compute(invoice.Currency, lines, feeRule)),
+            command.Installments?.ToPlan(),
             command.ExpiresAt,
             command.Description ?? invoice.Description,
             command.Customer is null ? invoice.Customer : command.Customer.ToCustomer(),
@@ -73,14 +73,4 @@ internal sealed class UpdateInvoiceHandler(
         logger.WarnOnHighTaxRates(invoice);
         return invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(invoice.PaymentToken), now);
     }
-
-    // The current schedule's count and due dates; its amounts too while the total stays the same.
-    private static InstallmentPlan? KeptPlan(Invoice invoice, InvoiceTotals newTotals) =>
-        invoice.Schedule is not { } schedule
-            ? null
-            : new InstallmentPlan(
-                schedule.Count,
-                newTotals.Total == invoice.Totals.Total ? schedule.Installments.Select(i => i.Amount.Minor).ToArray() : null,
-                IntervalDays: null,
-                schedule.Installments.Select(i => i.DueDate).ToArray());
 }
