@@ -1,0 +1,61 @@
+using NodaTime;
+using PayTrust.Application.Features.GatewayCredentials;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Abstractions;
+
+/// <summary>
+/// A gateway that hosts checkout sessions (the card_psp rail's gateways: xendit, midtrans, sandbox).
+/// Implementations speak the gateway's real protocol (spec §7.3), never throw for a gateway's answer,
+/// a timeout or a network failure — they map every failure to a §7.6 code — and never retry a creation.
+/// </summary>
+public interface ICheckoutGateway
+{
+    /// <summary>The gateway code of the catalogue: "xendit", "midtrans", "sandbox".</summary>
+    string Code { get; }
+
+    /// <summary>Opens a hosted checkout session for one attempt. Succeeded carries the session.</summary>
+    Task<RailResult<CheckoutSession>> CreateSessionAsync(CheckoutRequest request, GatewayCredentials? credentials, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The gateway's view of an attempt (for reconciliation): Succeeded = paid, Pending = not yet paid,
+    /// Failed = expired/declined (permanent code) or the query itself failed (transient/internal code).
+    /// </summary>
+    Task<RailResult<GatewayPaymentStatus>> GetStatusAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
+
+    /// <summary>Expires an open session so the customer can no longer pay it (invoice cancelled).</summary>
+    Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One checkout to open. <see cref="Items"/> always sum to <see cref="Amount"/> (gateways such as Midtrans
+/// refuse anything else); <see cref="Reference"/> is PayTrust's attempt reference (Xendit external_id,
+/// Midtrans order_id).
+/// </summary>
+public sealed record CheckoutRequest(
+    string Reference,
+    Money Amount,
+    string Description,
+    IReadOnlyList<CheckoutItem> Items,
+    CheckoutCustomer? Customer,
+    Instant Now,
+    Instant ExpiresAt,
+    string SuccessRedirectUrl,
+    string FailureRedirectUrl);
+
+public sealed record CheckoutItem(string Name, int Quantity, Money UnitPrice);
+
+public sealed record CheckoutCustomer(string? Name, string? Email, string? Phone);
+
+/// <summary>An open hosted session: the gateway's id for it (Xendit invoice id, Midtrans token) and where to send the customer.</summary>
+public sealed record CheckoutSession(string GatewayReference, string CheckoutUrl, Instant ExpiresAt);
+
+/// <summary>Identifies a session at the gateway: our attempt reference and the gateway's own id.</summary>
+public sealed record GatewaySession(string Reference, string? GatewayReference, Currency Currency);
+
+/// <summary>
+/// What the gateway reports for an attempt: its own status word (PAID, settlement, …), the amount paid if
+/// any (in minor units of the attempt's currency), the gateway's transaction id, and when it was paid.
+/// </summary>
+public sealed record GatewayPaymentStatus(string GatewayStatus, Money? PaidAmount, string? TransactionId, Instant? PaidAt);
