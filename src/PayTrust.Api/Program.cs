@@ -51,6 +51,8 @@ ApiKeyEndpoints.Map(app);
 InvoiceEndpoints.Map(app);
 EventEndpoints.Map(app);
 RoutingEndpoints.Map(app);
+PaymentEndpoints.Map(app);
+SandboxEndpoints.Map(app);
 app.MapPayTrustApiDocs();
 
 try

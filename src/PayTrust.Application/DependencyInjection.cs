@@ -13,6 +13,17 @@ public static class DependencyInjection
     {
         services.AddScoped<Abstractions.IdempotencyRequest>();
         services.AddScoped<Features.Routing.GatewayRouter>();
+        services.AddScoped<Features.Credentials.GatewayCredentialStore>();
+
+        // Rails (spec §3): a new rail is one more line here and touches no caller. Scoped, because the gateway
+        // clients behind card_psp are typed HttpClients, which must not be held for the process's lifetime.
+        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.CardPspRail>();
+        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.BankTransferRail>();
+        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.ManualSettlementRail>();
+        services.AddScoped<Features.Payments.Rails.PaymentRails>();
+        services.AddSingleton<Features.Payments.Rails.PaymentMetrics>();
+        services.AddSingleton<Abstractions.ICheckoutGateway, Features.Sandbox.SandboxCheckoutGateway>();
+        services.AddScoped<Features.Payments.PaymentAttemptFlow>();
         // Singletons: validators are stateless, and building one compiles an expression tree per rule,
         // which per request cost a create-invoice about a millisecond of CPU (measured, docs/benchmarks.md).
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

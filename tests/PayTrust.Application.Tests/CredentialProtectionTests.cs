@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using PayTrust.Application.Features.GatewayCredentials;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.Credentials;
 using PayTrust.Infrastructure.Security;
 
 namespace PayTrust.Application.Tests;

@@ -9,9 +9,9 @@ public class UseCaseConventionTests
 {
     private static readonly Type[] ApplicationTypes = typeof(ListGateways).Assembly.GetTypes();
 
-    private static readonly Type[] HandlerInterfaces = [typeof(ICommandHandler<,>), typeof(IQueryHandler<,>)];
+    private static readonly Type[] HandlerInterfaces = [typeof(ICommandHandler<,>), typeof(IQueryHandler<,>), typeof(IRequestHandler<,>)];
 
-    private static readonly Type[] MessageInterfaces = [typeof(ICommand<>), typeof(IQuery<>)];
+    private static readonly Type[] MessageInterfaces = [typeof(ICommand<>), typeof(IQuery<>), typeof(IRequest<>)];
 
     [Fact]
     public void Handlers_are_sealed_and_internal()

@@ -1,6 +1,6 @@
 using Mediator;
 using PayTrust.Api.Security;
-using PayTrust.Application.Features.GatewayCredentials;
+using PayTrust.Application.Features.Credentials;
 using PayTrust.Application.Features.Gateways;
 
 namespace PayTrust.Api.Endpoints;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
+using PayTrust.Domain.Payments;
 
 namespace PayTrust.Api.Errors;
 
@@ -36,6 +37,12 @@ internal sealed partial class ExceptionToProblemHandler(
                 var problem = Problem(StatusCodes.Status400BadRequest, StableCode(validation), "Validation failed", FirstMessage(validation));
                 problem.Extensions["errors"] = ValidationErrors.ToSnakeCaseFields(validation.Errors);
                 return problem;
+
+            case GatewayFailureException gatewayFailure:
+                var gatewayProblem = Problem(StatusOf(gatewayFailure.Kind), gatewayFailure.Code, TitleOf(gatewayFailure.Kind), gatewayFailure.Message);
+                gatewayProblem.Extensions["gateway"] = gatewayFailure.Gateway;
+                gatewayProblem.Extensions["failure_code"] = gatewayFailure.Failure.Code;
+                return gatewayProblem;
 
             case PayTrustException refusal:
                 return Problem(StatusOf(refusal.Kind), refusal.Code, TitleOf(refusal.Kind), refusal.Message);
@@ -74,6 +81,7 @@ internal sealed partial class ExceptionToProblemHandler(
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.BusinessRule => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Gateway => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -84,6 +92,7 @@ internal sealed partial class ExceptionToProblemHandler(
         ErrorKind.Conflict => "Conflict",
         ErrorKind.BusinessRule => "Request refused",
         ErrorKind.Unavailable => "Service unavailable",
+        ErrorKind.Gateway => "Gateway error",
         _ => "Error",
     };
 

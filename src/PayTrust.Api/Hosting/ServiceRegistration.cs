@@ -33,6 +33,8 @@ public static class ServiceRegistration
         });
         services.AddApplication();
         services.AddInfrastructure();
+        services.AddMetrics();
+        services.AddHttpClient();
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         // Bodies that do not bind throw, so the one exception handler turns them into problem+json

@@ -1,5 +1,4 @@
 using NodaTime;
-using PayTrust.Application.Features.GatewayCredentials;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 

@@ -9,5 +9,16 @@ public interface IPlatformSettings
     /// <summary>The gateway used when neither the request nor the tenant's routing names one (PayTrust:DefaultGateway).</summary>
     string DefaultGateway { get; }
 
+    /// <summary>How long a new checkout session stays open at most (PayTrust:Payments:SessionMinutes, default 24 h).</summary>
+    NodaTime.Duration CheckoutSessionLifetime { get; }
+
+    /// <summary>The secret the sandbox gateway signs its webhooks with (PayTrust:Sandbox:WebhookSecret).</summary>
+    string SandboxWebhookSecret { get; }
+
+    /// <summary>Where the sandbox checkout sends its webhooks (PayTrust:Sandbox:WebhookUrl, default {PublicUrl}/webhooks/sandbox).</summary>
+    string SandboxWebhookUrl { get; }
+
     string PaymentUrl(string paymentToken) => $"{PublicUrl}/pay/{paymentToken}";
+
+    string SandboxCheckoutUrl(string attemptReference) => $"{PublicUrl}/sandbox/checkout/{attemptReference}";
 }

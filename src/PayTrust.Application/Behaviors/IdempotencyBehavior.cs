@@ -8,19 +8,22 @@ using PayTrust.Domain.Errors;
 namespace PayTrust.Application.Behaviors;
 
 /// <summary>
-/// Idempotency-Key for commands (spec §10). Runs inside the transaction behaviour: the key is claimed
+/// Idempotency-Key for mutating requests (spec §10). For a command it runs inside the transaction behaviour: the key is claimed
 /// in a separately committed statement (a concurrent duplicate gets 409 at once), and the response is
 /// recorded in the command's own transaction, so a crash can never leave an effect without its record
 /// or a record without its effect. A refusal (4xx) is stored and replayed too; any other failure
 /// releases the key so the retry runs afresh (its transaction rolled back).
+/// A request that spans several transactions around a gateway call (<c>IRequest</c>, e.g. CreatePaymentAttempt)
+/// is keyed as a whole: there is no transaction around it, so its response is recorded by itself once it has
+/// finished; the inner commands it sends (<see cref="IInnerCommand"/>) are not keyed again.
 /// </summary>
 public sealed class IdempotencyBehavior<TMessage, TResponse>(IdempotencyRequest request, IIdempotencyStore store, IClock clock)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, ICommand<TResponse>
+    where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (!request.IsPresent)
+        if (!request.IsPresent || message is IInnerCommand or IBaseQuery)
         {
             return await next(message, cancellationToken);
         }
@@ -53,7 +56,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IdempotencyRequest 
         {
             response = await next(message, cancellationToken);
         }
-        catch (PayTrustException refusal) when (refusal.Kind is not ErrorKind.Unavailable)
+        catch (PayTrustException refusal) when (refusal.IsClientRefusal)
         {
             await store.CompleteAloneAsync(request, IdempotentResponse.RefusalKind, IdempotentResponse.Serialize(RefusalRecord.Of(refusal)), CancellationToken.None);
             request.Claimed = false;
@@ -71,6 +74,9 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IdempotencyRequest 
         return response;
     }
 }
+
+/// <summary>A command sent by another use case as one of its steps; the outer request owns the Idempotency-Key.</summary>
+public interface IInnerCommand;
 
 internal sealed record RefusalRecord(ErrorKind Kind, string Code, string Message)
 {

@@ -23,7 +23,7 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
             logger.LogDebug("Handled {Message} in {ElapsedMs:0.0} ms", typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }
-        catch (PayTrustException refusal) when (refusal.Kind != ErrorKind.Unavailable)
+        catch (PayTrustException refusal) when (refusal.IsClientRefusal)
         {
             // An expected refusal (validation, not found, conflict) is information, not an error.
             logger.LogInformation("{Message} refused with {Code} in {ElapsedMs:0.0} ms", typeof(TMessage).Name, refusal.Code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

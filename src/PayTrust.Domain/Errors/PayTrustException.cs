@@ -13,6 +13,8 @@ public enum ErrorKind
     BusinessRule,
     /// <summary>A dependency is unavailable; retrying later is safe (503).</summary>
     Unavailable,
+    /// <summary>A payment gateway refused or failed the call; the code names the §7.6 failure (502).</summary>
+    Gateway,
 }
 
 /// <summary>
@@ -38,4 +40,10 @@ public class PayTrustException : Exception
     public ErrorKind Kind { get; }
 
     public string Code { get; }
+
+    /// <summary>
+    /// A refusal of what the client asked (4xx): stored for Idempotency-Key replays and logged as information.
+    /// A dependency's failure (503, 502) is not: the request may succeed when retried.
+    /// </summary>
+    public bool IsClientRefusal => Kind is not (ErrorKind.Unavailable or ErrorKind.Gateway);
 }

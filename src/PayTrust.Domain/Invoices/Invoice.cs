@@ -237,12 +237,62 @@ public sealed class Invoice
         Touch(InvoiceEvents.Updated, now);
     }
 
-    /// <summary>A payment attempt was started: draft or failed → pending; payment_initiated_at is set once and never changed.</summary>
-    public void MarkPaymentInitiated(Instant now)
+    /// <summary>
+    /// What the next payment attempt collects (spec §5, §7.1): the next unpaid installment's outstanding
+    /// amount, or everything still due. Only that installment may be asked for (409
+    /// installment_out_of_sequence); a closed or lapsed invoice takes nothing (409 invoice_not_payable).
+    /// </summary>
+    public PaymentDue NextPaymentDue(int? requestedInstallment, Instant now)
     {
+        if (!IsOpenForPayment)
+        {
+            throw NotPayable();
+        }
+
+        if (now >= ExpiresAt)
+        {
+            throw new PayTrustException(ErrorKind.Conflict, "invoice_not_payable", "Invoice has expired and cannot take payments");
+        }
+
+        if (Schedule is null)
+        {
+            if (requestedInstallment is not null)
+            {
+                throw new PayTrustException(ErrorKind.BusinessRule, "invalid_installment", "Invoice has no installments");
+            }
+
+            return new PaymentDue(null, AmountDue);
+        }
+
+        if (requestedInstallment is { } number && (number < 1 || number > Schedule.Count))
+        {
+            throw new PayTrustException(ErrorKind.BusinessRule, "invalid_installment", $"Invoice has installments 1 to {Schedule.Count}");
+        }
+
+        var next = Schedule.NextUnpaid ?? throw NotPayable();
+        if (requestedInstallment is { } requested && requested != next.Number)
+        {
+            throw new PayTrustException(ErrorKind.Conflict, "installment_out_of_sequence",
+                $"Installment {requested} cannot be paid now; installment {next.Number} is the next unpaid one");
+        }
+
+        return new PaymentDue(next.Number, next.Outstanding);
+    }
+
+    /// <summary>Whether the invoice can take money now: not paid, cancelled or expired.</summary>
+    public bool IsOpenForPayment => Status is InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed;
+
+    /// <summary>
+    /// A checkout session was opened: draft or failed → pending; payment_initiated_at is set once and never
+    /// changed. Returns whether anything changed (a later attempt on a pending invoice changes nothing).
+    /// </summary>
+    public bool MarkPaymentInitiated(Instant now)
+    {
+        var changed = false;
         if (Status is InvoiceStatus.Draft or InvoiceStatus.Failed)
         {
             MoveTo(InvoiceStatus.Pending, now);
+            changed = true;
         }
         else if (Status is not (InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid))
         {
@@ -253,7 +303,10 @@ public sealed class Invoice
         {
             PaymentInitiatedAt = now;
             Raise(InvoiceEvents.PaymentInitiated, now);
+            changed = true;
         }
+
+        return changed;
     }
 
     /// <summary>
@@ -434,6 +487,9 @@ public sealed class Invoice
             ? new(ErrorKind.Conflict, "invoice_immutable", $"Invoice is {StatusNames.Of(Status)} and can no longer change")
             : new(ErrorKind.Conflict, "invoice_immutable", "Cannot modify line items after payment initiated");
 }
+
+/// <summary>What one payment attempt asks for: an installment (or the whole invoice when null) and its amount.</summary>
+public sealed record PaymentDue(int? InstallmentNumber, Money Amount);
 
 /// <summary>A stored invoice, as the repository reads it back.</summary>
 public sealed record InvoiceSnapshot(

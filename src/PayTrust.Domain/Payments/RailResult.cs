@@ -15,6 +15,8 @@ public enum RailOutcome
 /// What a rail or gateway call returns instead of throwing: succeeded or pending with a value, or failed
 /// with a §7.6 failure code and a short detail for logs (never a secret, never a raw payload).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
+    Justification = "RailResult<CheckoutSession>.Failed(...) reads as what it is; a non-generic factory would need the type argument anyway when failing.")]
 public sealed record RailResult<T>
 {
     private RailResult(RailOutcome outcome, T? value, FailureCode? failure, string? detail)

@@ -47,7 +47,15 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     // Commands lock the invoice first, found through (tenant_id, id): another tenant's id finds no row and
     // locks nothing of the owner's. Only then are the children read, with locking reads (which always see
     // the latest committed rows, whatever the transaction read before).
-    private const string LockInvoiceSql = $"SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE";
+    // Spec §7.2: a lock wait gives up after 5 s (MySQL error 1205), and the transaction behaviour retries the
+    // whole transaction. Set in the same round trip; it stays on the pooled connection, and every locking
+    // read sets it, so it holds whatever the server's default is.
+    private const string LockInvoiceSql = $"""
+        SET SESSION innodb_lock_wait_timeout = {LockWaitTimeoutSeconds};
+        SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE
+        """;
+
+    private const string LockWaitTimeoutSeconds = "5";
 
     private const string LockChildrenSql = """
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,

@@ -1,6 +1,6 @@
 using Dapper;
 using PayTrust.Application.Abstractions;
-using PayTrust.Application.Features.GatewayCredentials;
+using PayTrust.Application.Features.Credentials;
 using PayTrust.Application.Features.Invoices;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;

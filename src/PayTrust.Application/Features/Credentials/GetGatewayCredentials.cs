@@ -2,7 +2,7 @@ using Mediator;
 using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
 
-namespace PayTrust.Application.Features.GatewayCredentials;
+namespace PayTrust.Application.Features.Credentials;
 
 /// <summary>GET /gateways/{code}/credentials: the caller's own credentials for the gateway, redacted.</summary>
 public sealed record GetGatewayCredentials(string Gateway) : IQuery<GatewayCredentialsView>;

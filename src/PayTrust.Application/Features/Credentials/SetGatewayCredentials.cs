@@ -5,7 +5,7 @@ using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Payments;
 
-namespace PayTrust.Application.Features.GatewayCredentials;
+namespace PayTrust.Application.Features.Credentials;
 
 /// <summary>
 /// PUT /gateways/{code}/credentials (spec §3): the tenant's own secrets for Xendit (secret_key,

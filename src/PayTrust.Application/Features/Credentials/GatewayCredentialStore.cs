@@ -5,18 +5,7 @@ using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Common;
 
-namespace PayTrust.Application.Features.GatewayCredentials;
-
-/// <summary>A tenant's secrets for one gateway, decrypted. Never logged, never returned whole.</summary>
-public sealed record GatewayCredentials(string Gateway, string Mode, string? SecretKey, string? CallbackToken, string? ServerKey, Instant UpdatedAt)
-{
-    // Records print every member by default; these are secrets.
-    private bool PrintMembers(StringBuilder builder)
-    {
-        builder.Append($"Gateway = {Gateway}, Mode = {Mode}, UpdatedAt = {UpdatedAt}");
-        return true;
-    }
-}
+namespace PayTrust.Application.Features.Credentials;
 
 /// <summary>
 /// Reads and writes <c>tenant_gateway_credentials</c>: the secrets are one AES-GCM blob whose associated

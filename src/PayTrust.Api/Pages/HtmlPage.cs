@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace PayTrust.Api.Pages;
+
+/// <summary>
+/// The few pages customers see (payment links, the sandbox checkout): plain server-rendered HTML with
+/// inline styles, no script and nothing loaded from elsewhere. Every value is HTML-encoded.
+/// </summary>
+internal static class HtmlPage
+{
+    private const string Style = """
+        body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f4f5f7;color:#1d2433;margin:0}
+        main{max-width:32rem;margin:3rem auto;background:#fff;border-radius:8px;padding:2rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+        h1{font-size:1.4rem;margin-top:0}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}dt{color:#5b6478}dd{margin:0}
+        form{margin:.75rem 0}button{font-size:1rem;padding:.55rem 1rem;border-radius:6px;border:1px solid #2f5bd3;background:#2f5bd3;color:#fff;cursor:pointer}
+        button.secondary{background:#fff;color:#2f5bd3}input{font-size:1rem;padding:.45rem;width:12rem}.note{color:#5b6478;font-size:.9rem}
+        """;
+
+    public static IResult Render(int statusCode, string title, string bodyHtml) =>
+        Results.Content(
+            $"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{Encode(title)}</title><style>{Style}</style></head>
+            <body><main>
+            {bodyHtml}
+            </main></body>
+            </html>
+            """,
+            "text/html; charset=utf-8", Encoding.UTF8, statusCode);
+
+    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+
+    /// <summary>An amount in minor units shown in major units: "IDR 150,000", "MYR 1,234.50".</summary>
+    public static string Amount(long minor, string currencyCode, int exponent)
+    {
+        var major = minor / (decimal)Math.Pow(10, exponent);
+        return $"{currencyCode} {major.ToString("N" + exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+    }
+}

@@ -1,0 +1,53 @@
+using Mediator;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Behaviors;
+using PayTrust.Application.Features.Invoices;
+using PayTrust.Domain.Errors;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Features.Payments;
+
+/// <summary>
+/// Step 3 of taking an attempt, after the gateway opened a session: under the invoice lock, the attempt
+/// becomes pending with the gateway's reference and URL, and the invoice records its first initiation
+/// (payment_initiated_at, draft → pending). If the invoice closed meanwhile, the attempt is expired instead.
+/// </summary>
+public sealed record RecordCheckoutOpened(Guid TenantId, Guid InvoiceId, Guid AttemptId, CheckoutSession Session) : ICommand<CheckoutRecording>, IInnerCommand;
+
+public sealed record CheckoutRecording(PaymentAttemptView Attempt, bool Opened);
+
+internal sealed class RecordCheckoutOpenedHandler(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IClock clock)
+    : ICommandHandler<RecordCheckoutOpened, CheckoutRecording>
+{
+    public async ValueTask<CheckoutRecording> Handle(RecordCheckoutOpened command, CancellationToken cancellationToken)
+    {
+        var invoice = (await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
+        var attempt = await attempts.FindForUpdateAsync(command.TenantId, command.AttemptId, cancellationToken)
+            ?? throw new InvalidOperationException($"Attempt {command.AttemptId} vanished while its gateway call ran.");
+        var now = clock.GetCurrentInstant();
+
+        // Abandoned by a later request (this one outlived PaymentAttempt.AbandonedAfter): the session is not ours to hand out.
+        if (attempt.Status != PaymentAttemptStatus.Creating)
+        {
+            return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: false);
+        }
+
+        if (!invoice.IsOpenForPayment)
+        {
+            attempt.Expire(now);
+            await attempts.UpdateAsync(attempt, cancellationToken);
+            return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: false);
+        }
+
+        attempt.Open(command.Session.GatewayReference, command.Session.CheckoutUrl, command.Session.ExpiresAt, now);
+        await attempts.UpdateAsync(attempt, cancellationToken);
+        if (invoice.MarkPaymentInitiated(now))
+        {
+            await invoices.UpdateAsync(invoice, cancellationToken);
+        }
+
+        return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: true);
+    }
+}

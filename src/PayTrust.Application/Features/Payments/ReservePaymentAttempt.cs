@@ -1,0 +1,87 @@
+using Mediator;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Behaviors;
+using PayTrust.Application.Features.Credentials;
+using PayTrust.Application.Features.Invoices;
+using PayTrust.Application.Features.Payments.Rails;
+using PayTrust.Domain.Errors;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Features.Payments;
+
+/// <summary>
+/// Step 1 of taking an attempt (spec §7.2), in one transaction under the invoice row lock: check the
+/// invoice is payable and the installment is the next unpaid one, refuse while another attempt is being
+/// created (409 payment_in_progress), hand back an open attempt for the same payment, or insert a new one
+/// as <c>creating</c> with everything the gateway call needs. Nothing else changes until the gateway answers.
+/// </summary>
+public sealed record ReservePaymentAttempt(Guid TenantId, Guid InvoiceId, int? InstallmentNumber) : ICommand<AttemptReservation>, IInnerCommand;
+
+/// <summary>The attempt, and for a new one the checkout to ask the gateway for and the tenant's credentials for it.</summary>
+public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials);
+
+internal sealed class ReservePaymentAttemptHandler(
+    IInvoiceRepository invoices, IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore,
+    PaymentRails rails, IPlatformSettings platform, IClock clock)
+    : ICommandHandler<ReservePaymentAttempt, AttemptReservation>
+{
+    public async ValueTask<AttemptReservation> Handle(ReservePaymentAttempt command, CancellationToken cancellationToken)
+    {
+        var invoice = (await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
+        var now = clock.GetCurrentInstant();
+        var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
+
+        var active = await attempts.LockActiveForInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken);
+        if (active.Attempts.Any(attempt => attempt.IsInProgressAt(now)))
+        {
+            throw new PayTrustException(ErrorKind.Conflict, "payment_in_progress", "payment already in progress");
+        }
+
+        if (active.Attempts.FirstOrDefault(attempt => attempt.CanBeReusedFor(due, now)) is { } open)
+        {
+            return new AttemptReservation(PaymentAttemptView.Of(open), null, null);
+        }
+
+        foreach (var abandoned in active.Attempts.Where(attempt => attempt.Status == PaymentAttemptStatus.Creating))
+        {
+            abandoned.Abandon(now);
+            await attempts.UpdateAsync(abandoned, cancellationToken);
+        }
+
+        var credentials = await RequireCredentialsAsync(command.TenantId, invoice.Gateway, cancellationToken);
+        var rail = rails.ForGateway(invoice.Gateway);
+        var sessionEnds = Instant.Min(invoice.ExpiresAt, now + platform.CheckoutSessionLifetime);
+        var attempt = PaymentAttempt.Start(
+            command.TenantId, invoice.Id, invoice.PaymentReference, active.LastAttemptNumber + 1, due.InstallmentNumber,
+            due.Amount, rail.Code, invoice.Gateway, now, sessionEnds);
+        await attempts.InsertAsync(attempt, cancellationToken);
+        return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials);
+    }
+
+    private async Task<GatewayCredentials?> RequireCredentialsAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)
+    {
+        if (!GatewayCredentialRules.WithCredentials.Contains(gateway))
+        {
+            return null;
+        }
+
+        return await credentialStore.FindAsync(tenantId, gateway, cancellationToken)
+            ?? throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.CredentialsMissing.Code,
+                $"Gateway {gateway} has no credentials for this tenant; set them with PUT /gateways/{gateway}/credentials");
+    }
+
+    // One item for the amount this attempt collects, so the items always sum to it (Midtrans refuses anything else).
+    private CheckoutRequest CheckoutFor(Invoice invoice, PaymentAttempt attempt, Instant now)
+    {
+        var title = invoice.Description is { Length: > 0 } description ? description : $"Invoice {invoice.PaymentReference}";
+        var itemName = attempt.InstallmentNumber is { } number ? $"Installment {number} of {invoice.Schedule!.Count}: {title}" : title;
+        var customer = invoice.Customer is { } c ? new CheckoutCustomer(c.Name, c.Email, c.Phone) : null;
+        var returnUrl = platform.PaymentUrl(invoice.PaymentToken);
+        return new CheckoutRequest(
+            attempt.Reference, attempt.Amount, title, [new CheckoutItem(itemName, 1, attempt.Amount)], customer, now, attempt.ExpiresAt,
+            SuccessRedirectUrl: returnUrl, FailureRedirectUrl: returnUrl);
+    }
+}

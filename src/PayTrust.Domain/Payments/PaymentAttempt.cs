@@ -1,0 +1,210 @@
+using NodaTime;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Monetary;
+
+namespace PayTrust.Domain.Payments;
+
+/// <summary>Where an attempt is (spec §7.2): creating until the gateway answered, pending while its session is open.</summary>
+public enum PaymentAttemptStatus
+{
+    Creating,
+    Pending,
+    Succeeded,
+    Failed,
+    Expired,
+}
+
+/// <summary>
+/// One try at collecting an invoice (or its next installment) through a gateway: inserted as
+/// <c>creating</c> under the invoice lock before the gateway is called, then opened with the gateway's
+/// session or failed with a §7.6 code. Its <see cref="Reference"/> is what the gateway knows it by
+/// (Xendit external_id, Midtrans order_id): the invoice's payment reference and the attempt's number.
+/// </summary>
+public sealed class PaymentAttempt
+{
+    /// <summary>
+    /// A creating attempt older than this was abandoned (its process died between the two transactions);
+    /// it no longer blocks new attempts. Longer than any gateway timeout.
+    /// </summary>
+    public static readonly Duration AbandonedAfter = Duration.FromMinutes(2);
+
+    /// <summary>An open session closer than this to its end is not handed out again: the customer needs time to pay.</summary>
+    public static readonly Duration ReuseMargin = Duration.FromMinutes(5);
+
+    private PaymentAttempt()
+    {
+    }
+
+    public Guid Id { get; private init; }
+
+    public Guid TenantId { get; private init; }
+
+    public Guid InvoiceId { get; private init; }
+
+    public int? InstallmentNumber { get; private init; }
+
+    public int AttemptNumber { get; private init; }
+
+    public string Reference { get; private init; } = "";
+
+    public string Rail { get; private init; } = "";
+
+    public string Gateway { get; private init; } = "";
+
+    public Money Amount { get; private init; }
+
+    public PaymentAttemptStatus Status { get; private set; }
+
+    public string? GatewayReference { get; private set; }
+
+    public string? CheckoutUrl { get; private set; }
+
+    public FailureCode? FailureCode { get; private set; }
+
+    public Instant CreatedAt { get; private init; }
+
+    public Instant UpdatedAt { get; private set; }
+
+    /// <summary>When the checkout session ends (planned at creation, then as the gateway reports it).</summary>
+    public Instant ExpiresAt { get; private set; }
+
+    public static PaymentAttempt Start(
+        Guid tenantId, Guid invoiceId, string invoicePaymentReference, int attemptNumber, int? installmentNumber,
+        Money amount, string rail, string gateway, Instant now, Instant expiresAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attemptNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount.Minor, 1L, nameof(amount));
+        return new PaymentAttempt
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            InvoiceId = invoiceId,
+            InstallmentNumber = installmentNumber,
+            AttemptNumber = attemptNumber,
+            Reference = ReferenceFor(invoicePaymentReference, attemptNumber),
+            Rail = rail,
+            Gateway = gateway,
+            Amount = amount,
+            Status = PaymentAttemptStatus.Creating,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = expiresAt,
+        };
+    }
+
+    public static PaymentAttempt Restore(PaymentAttemptSnapshot stored) => new()
+    {
+        Id = stored.Id,
+        TenantId = stored.TenantId,
+        InvoiceId = stored.InvoiceId,
+        InstallmentNumber = stored.InstallmentNumber,
+        AttemptNumber = stored.AttemptNumber,
+        Reference = stored.Reference,
+        Rail = stored.Rail,
+        Gateway = stored.Gateway,
+        Amount = stored.Amount,
+        Status = stored.Status,
+        GatewayReference = stored.GatewayReference,
+        CheckoutUrl = stored.CheckoutUrl,
+        FailureCode = stored.FailureCode,
+        CreatedAt = stored.CreatedAt,
+        UpdatedAt = stored.UpdatedAt,
+        ExpiresAt = stored.ExpiresAt,
+    };
+
+    /// <summary>"PT…X-001": readable on a gateway's dashboard next to the invoice it belongs to, unique because both parts are.</summary>
+    public static string ReferenceFor(string invoicePaymentReference, int attemptNumber) => $"{invoicePaymentReference}-{attemptNumber:D3}";
+
+    /// <summary>Still being created by a live request: a second request must wait (409 payment_in_progress).</summary>
+    public bool IsInProgressAt(Instant now) => Status == PaymentAttemptStatus.Creating && now - CreatedAt < AbandonedAfter;
+
+    /// <summary>An open session for exactly this payment that the customer still has time to use.</summary>
+    public bool CanBeReusedFor(PaymentDue due, Instant now) =>
+        Status == PaymentAttemptStatus.Pending && InstallmentNumber == due.InstallmentNumber && Amount == due.Amount
+        && ExpiresAt - now > ReuseMargin;
+
+    /// <summary>The gateway opened the session.</summary>
+    public void Open(string gatewayReference, string checkoutUrl, Instant expiresAt, Instant now)
+    {
+        EnsureCreating();
+        Status = PaymentAttemptStatus.Pending;
+        GatewayReference = gatewayReference;
+        CheckoutUrl = checkoutUrl;
+        ExpiresAt = expiresAt;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The gateway refused or could not be reached; the attempt is over (never retried automatically, §7.2).</summary>
+    public void Fail(FailureCode failure, Instant now)
+    {
+        if (Status is not (PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending))
+        {
+            throw new InvalidOperationException($"A {Status} attempt cannot fail.");
+        }
+
+        Status = PaymentAttemptStatus.Failed;
+        FailureCode = failure;
+        UpdatedAt = now;
+    }
+
+    /// <summary>An abandoned creation (its process died before recording the gateway's answer).</summary>
+    public void Abandon(Instant now) => Fail(Payments.FailureCode.InternalError, now);
+
+    /// <summary>The session was closed on purpose (invoice cancelled, superseded) or ran out.</summary>
+    public void Expire(Instant now)
+    {
+        if (Status is not (PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending))
+        {
+            throw new InvalidOperationException($"A {Status} attempt cannot expire.");
+        }
+
+        Status = PaymentAttemptStatus.Expired;
+        UpdatedAt = now;
+    }
+
+    private void EnsureCreating()
+    {
+        if (Status != PaymentAttemptStatus.Creating)
+        {
+            throw new InvalidOperationException($"Only a creating attempt can be opened; this one is {Status}.");
+        }
+    }
+}
+
+/// <summary>A stored attempt, as the repository reads it back.</summary>
+public sealed record PaymentAttemptSnapshot(
+    Guid Id,
+    Guid TenantId,
+    Guid InvoiceId,
+    int? InstallmentNumber,
+    int AttemptNumber,
+    string Reference,
+    string Rail,
+    string Gateway,
+    Money Amount,
+    PaymentAttemptStatus Status,
+    string? GatewayReference,
+    string? CheckoutUrl,
+    FailureCode? FailureCode,
+    Instant CreatedAt,
+    Instant UpdatedAt,
+    Instant ExpiresAt);
+
+/// <summary>The stored and returned names of attempt statuses.</summary>
+public static class PaymentAttemptStatusNames
+{
+    public static string Of(PaymentAttemptStatus status) => status switch
+    {
+        PaymentAttemptStatus.Creating => "creating",
+        PaymentAttemptStatus.Pending => "pending",
+        PaymentAttemptStatus.Succeeded => "succeeded",
+        PaymentAttemptStatus.Failed => "failed",
+        PaymentAttemptStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static PaymentAttemptStatus Parse(string name) =>
+        Enum.GetValues<PaymentAttemptStatus>().FirstOrDefault(status => Of(status) == name) is var found && Of(found) == name
+            ? found
+            : throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attempt status.");
+}

@@ -1,0 +1,115 @@
+using Dapper;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Infrastructure.Persistence;
+
+/// <summary>Payment attempts in <c>payment_attempts</c>, always read through the tenant where a caller names one.</summary>
+internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAttemptRepository
+{
+    private const string Columns = """
+        id AS Id, tenant_id AS TenantId, invoice_id AS InvoiceId, installment_number AS InstallmentNumber,
+        attempt_number AS AttemptNumber, reference AS Reference, rail AS Rail, gateway AS Gateway,
+        currency_code AS CurrencyCode, amount AS Amount, status AS Status, gateway_reference AS GatewayReference,
+        checkout_url AS CheckoutUrl, failure_code AS FailureCode, created_at AS CreatedAt, updated_at AS UpdatedAt,
+        expires_at AS ExpiresAt
+        """;
+
+    private const string LockActiveSql = $"""
+        SELECT {Columns} FROM payment_attempts
+        WHERE tenant_id = @TenantId AND invoice_id = @InvoiceId AND status IN ('creating', 'pending')
+        ORDER BY attempt_number FOR UPDATE;
+        SELECT COALESCE(MAX(attempt_number), 0) FROM payment_attempts WHERE tenant_id = @TenantId AND invoice_id = @InvoiceId;
+        """;
+
+    private const string LockOneSql = $"SELECT {Columns} FROM payment_attempts WHERE tenant_id = @TenantId AND id = @Id FOR UPDATE";
+
+    private const string FindByReferenceSql = $"SELECT {Columns} FROM payment_attempts WHERE reference = @Reference";
+
+    private const string InsertSql = """
+        INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
+            currency_code, amount, status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at)
+        VALUES (@Id, @TenantId, @InvoiceId, @InstallmentNumber, @AttemptNumber, @Reference, @Rail, @Gateway,
+            @CurrencyCode, @Amount, @Status, @GatewayReference, @CheckoutUrl, @FailureCode, @CreatedAt, @UpdatedAt, @ExpiresAt)
+        """;
+
+    private const string UpdateSql = """
+        UPDATE payment_attempts SET status = @Status, gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
+            failure_code = @FailureCode, updated_at = @UpdatedAt, expires_at = @ExpiresAt
+        WHERE id = @Id AND tenant_id = @TenantId
+        """;
+
+    public async Task<ActiveAttempts> LockActiveForInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            LockActiveSql, new { TenantId = tenantId, InvoiceId = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
+        var rows = await results.ReadAsync<AttemptRow>();
+        var last = await results.ReadSingleAsync<long>();
+        return new ActiveAttempts(rows.Select(Restore).ToArray(), checked((int)last));
+    }
+
+    public async Task<PaymentAttempt?> FindForUpdateAsync(Guid tenantId, Guid attemptId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(
+            LockOneSql, new { TenantId = tenantId, Id = attemptId }, session.Transaction, cancellationToken: cancellationToken));
+        return row is null ? null : Restore(row);
+    }
+
+    public async Task<PaymentAttempt?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(
+            FindByReferenceSql, new { Reference = reference }, session.Transaction, cancellationToken: cancellationToken));
+        return row is null ? null : Restore(row);
+    }
+
+    public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters(attempt), session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task UpdateAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, Parameters(attempt), session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    private static object Parameters(PaymentAttempt attempt) => new
+    {
+        attempt.Id,
+        attempt.TenantId,
+        attempt.InvoiceId,
+        attempt.InstallmentNumber,
+        attempt.AttemptNumber,
+        attempt.Reference,
+        attempt.Rail,
+        attempt.Gateway,
+        CurrencyCode = attempt.Amount.Currency.Code,
+        Amount = attempt.Amount.Minor,
+        Status = PaymentAttemptStatusNames.Of(attempt.Status),
+        attempt.GatewayReference,
+        attempt.CheckoutUrl,
+        FailureCode = attempt.FailureCode?.Code,
+        attempt.CreatedAt,
+        attempt.UpdatedAt,
+        attempt.ExpiresAt,
+    };
+
+    private static PaymentAttempt Restore(AttemptRow row) => PaymentAttempt.Restore(new PaymentAttemptSnapshot(
+        row.Id, row.TenantId, row.InvoiceId, row.InstallmentNumber, row.AttemptNumber, row.Reference, row.Rail, row.Gateway,
+        new Money(row.Amount, Currency.Parse(row.CurrencyCode)), PaymentAttemptStatusNames.Parse(row.Status), row.GatewayReference,
+        row.CheckoutUrl, row.FailureCode is null ? null : FailureCode.Parse(row.FailureCode),
+        Utc(row.CreatedAt), Utc(row.UpdatedAt), Utc(row.ExpiresAt)));
+
+    private static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private sealed record AttemptRow(
+        Guid Id, Guid TenantId, Guid InvoiceId, short? InstallmentNumber, int AttemptNumber, string Reference, string Rail, string Gateway,
+        string CurrencyCode, long Amount, string Status, string? GatewayReference, string? CheckoutUrl, string? FailureCode,
+        DateTime CreatedAt, DateTime UpdatedAt, DateTime ExpiresAt);
+}
