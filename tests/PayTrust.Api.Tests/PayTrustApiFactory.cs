@@ -52,7 +52,7 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (_ownsDatabase)
         {
@@ -67,7 +67,12 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await Database.DisposeAsync();
         }
+
+        await DisposeTestResourcesAsync();
     }
+
+    /// <summary>What a test class's factory started besides the app (stand-in servers), stopped after it.</summary>
+    protected virtual Task DisposeTestResourcesAsync() => Task.CompletedTask;
 
     public HttpClient AdminClient()
     {

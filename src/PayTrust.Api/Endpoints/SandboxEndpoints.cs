@@ -2,6 +2,7 @@ using System.Globalization;
 using Mediator;
 using PayTrust.Api.Pages;
 using PayTrust.Application.Features.Sandbox;
+using PayTrust.Domain.Monetary;
 
 namespace PayTrust.Api.Endpoints;
 
@@ -32,7 +33,8 @@ public static class SandboxEndpoints
             long? amount = null;
             if (action == SandboxAction.PayAmount)
             {
-                if (!long.TryParse(form["amount"], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                // Checked here as well as by the use case's validator, so a customer gets a page rather than problem+json.
+                if (!long.TryParse(form["amount"], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed is < 1 or > Money.MaxAmount)
                 {
                     return HtmlPage.Render(StatusCodes.Status400BadRequest, "Invalid amount",
                         "<h1>Invalid amount</h1><p>Enter the amount as a whole number of minor units (for example 150000 for IDR 150,000, or 1050 for MYR 10.50).</p>");
