@@ -15,7 +15,8 @@ namespace PayTrust.Api.Tests;
 public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<PayTrustApiFactory>
 {
     /// <summary>Routes anyone may call: operations, the OpenAPI document and the /docs reference's own assets.</summary>
-    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json"];
+    // The payment link and the sandbox checkout are for customers: the token or attempt reference in the path is what they hold.
+    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json", "/pay/{token}", "/sandbox/checkout/{reference}"];
 
     private static bool IsPublic(string pattern) => PublicRoutes.Contains(pattern) || pattern.StartsWith("/docs/", StringComparison.Ordinal);
 
@@ -39,6 +40,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         ["/invoices/{id:guid}/installments"] = async (f, owner) =>
             new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner, InvoiceApi.WithInstallments(2))}/installments", """{"amounts":[1,1]}"""),
         ["/invoices/{id:guid}/payment-initiation"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-initiation"),
+        ["/invoices/{id:guid}/payment-attempts"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-attempts"),
     };
 
     [Fact]
