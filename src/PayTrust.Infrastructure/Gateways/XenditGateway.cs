@@ -223,10 +223,20 @@ public sealed class XenditGateway(HttpClient http, IConfiguration configuration)
     private static string? SecretKey(GatewayCredentials? credentials) =>
         string.IsNullOrWhiteSpace(credentials?.SecretKey) ? null : credentials.SecretKey;
 
-    private static InvoiceCustomer? Customer(CheckoutCustomer? customer) =>
-        customer is null || (customer.Name is null && customer.Email is null && customer.Phone is null)
+    /// <summary>
+    /// Xendit refuses a mobile_number that is not E.164 ("+628…"); a contact detail the invoice does not need
+    /// must not cost the payment, so any other form is left out rather than sent.
+    /// </summary>
+    private static InvoiceCustomer? Customer(CheckoutCustomer? customer)
+    {
+        var mobile = customer?.Phone is { } phone && IsE164(phone) ? phone : null;
+        return customer is null || (customer.Name is null && customer.Email is null && mobile is null)
             ? null
-            : new InvoiceCustomer(customer.Name, customer.Email, customer.Phone);
+            : new InvoiceCustomer(customer.Name, customer.Email, mobile);
+    }
+
+    internal static bool IsE164(string phone) =>
+        phone.Length is >= 8 and <= 16 && phone[0] == '+' && phone[1] is >= '1' and <= '9' && phone.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
     private static Instant? ParseInstant(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
