@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Infrastructure.Gateways;
 using PayTrust.Infrastructure.Persistence;
 using PayTrust.Infrastructure.Security;
 using PayTrust.Infrastructure.Seeding;
@@ -35,11 +36,15 @@ public static class DependencyInjection
         services.AddSingleton<IDatabaseErrors, MySqlDatabaseErrors>();
         services.AddSingleton(provider => CredentialsKey.CreateProtector(provider.GetRequiredService<IConfiguration>()));
 
+        services.AddGatewayClients();
+
         // Every adapter in this assembly that implements an application port is registered under that
-        // port; new adapters need no wiring here.
+        // port; new adapters need no wiring here. The gateway clients are the exception: they are typed
+        // HttpClients (AddGatewayClients), and the scan would add them again as scoped ICheckoutGateways built
+        // without their HttpClient pipeline — or skip them, depending on what registered ICheckoutGateway first.
         services.Scan(scan => scan
             .FromAssemblyOf<DbSession>()
-            .AddClasses(classes => classes.InNamespaces("PayTrust.Infrastructure"), publicOnly: false)
+            .AddClasses(classes => classes.InNamespaces("PayTrust.Infrastructure").NotInNamespaceOf<XenditGateway>(), publicOnly: false)
             .UsingRegistrationStrategy(Scrutor.RegistrationStrategy.Skip)
             .As(type => type.GetInterfaces().Where(i => i.Namespace == typeof(IDbSession).Namespace))
             .WithScopedLifetime());

@@ -1,0 +1,35 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using PayTrust.Application.Abstractions;
+
+namespace PayTrust.Infrastructure.Gateways;
+
+public static class GatewayClientsRegistration
+{
+    /// <summary>
+    /// The Xendit and Midtrans clients as typed HttpClients, each behind a timeout and nothing else: no retry,
+    /// because a retried creation can open a second checkout for one attempt (spec §7.2). Both are added as
+    /// <see cref="ICheckoutGateway"/> alongside any other gateway (the built-in sandbox), never instead of one.
+    /// </summary>
+    public static IServiceCollection AddGatewayClients(this IServiceCollection services)
+    {
+        services.AddHttpClient<XenditGateway>(Configure).AddResilienceHandler("xendit", AddTimeout);
+        services.AddHttpClient<MidtransGateway>(Configure).AddResilienceHandler("midtrans", AddTimeout);
+        services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<XenditGateway>());
+        services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<MidtransGateway>());
+        return services;
+    }
+
+    private static void Configure(IServiceProvider provider, HttpClient client)
+    {
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // The resilience timeout is the one meant to fire; HttpClient's own only backs it up.
+        client.Timeout = GatewayEndpoints.Timeout(provider.GetRequiredService<IConfiguration>()) + TimeSpan.FromSeconds(5);
+    }
+
+    private static void AddTimeout(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context) =>
+        pipeline.AddTimeout(GatewayEndpoints.Timeout(context.ServiceProvider.GetRequiredService<IConfiguration>()));
+}

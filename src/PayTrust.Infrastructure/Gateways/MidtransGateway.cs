@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using NodaTime;
+using NodaTime.Text;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.GatewayCredentials;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Infrastructure.Gateways;
+
+/// <summary>
+/// Midtrans Snap for checkout and the Core API for status and expiry (spec §7.3). IDR only. Midtrans often
+/// answers HTTP 200 with its own <c>status_code</c> in the body, so that code, when present, decides.
+/// </summary>
+public sealed class MidtransGateway(HttpClient http, IConfiguration configuration) : ICheckoutGateway
+{
+    public const string GatewayCode = "midtrans";
+
+    /// <summary>Midtrans rejects longer item names (item_details.name is String(50)).</summary>
+    public const int MaxItemNameLength = 50;
+
+    private static readonly DateTimeZone Jakarta = DateTimeZoneProviders.Tzdb["Asia/Jakarta"];
+    private static readonly OffsetDateTimePattern StartTimePattern = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd HH':'mm':'ss o<+HHmm>");
+    private static readonly LocalDateTimePattern LocalTimePattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd HH':'mm':'ss");
+
+    public string Code => GatewayCode;
+
+    public async Task<RailResult<CheckoutSession>> CreateSessionAsync(CheckoutRequest request, GatewayCredentials? credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ServerKey(credentials) is not { } key)
+        {
+            return RailResult<CheckoutSession>.Failed(FailureCode.CredentialsMissing, "midtrans server key not set");
+        }
+
+        if (!ReferenceEquals(request.Amount.Currency, Currency.IDR))
+        {
+            return RailResult<CheckoutSession>.Failed(FailureCode.CurrencyNotSupported, $"midtrans takes IDR only, not {request.Amount.Currency.Code}");
+        }
+
+        // Midtrans refuses item lists that do not add up; saying so here costs no call and names the cause.
+        if (request.Items.Count > 0 && request.Items.Sum(item => checked(item.UnitPrice.Minor * item.Quantity)) != request.Amount.Minor)
+        {
+            return RailResult<CheckoutSession>.Failed(FailureCode.InvalidRequest, "item_details do not sum to gross_amount");
+        }
+
+        var minutes = Math.Max(1, (long)Math.Floor((request.ExpiresAt - request.Now).TotalMinutes));
+        var body = new SnapTransaction(
+            new TransactionDetails(request.Reference, request.Amount.Minor),
+            request.Items.Count == 0
+                ? null
+                : request.Items.Select((item, index) => new ItemDetail(
+                    (index + 1).ToString(CultureInfo.InvariantCulture), item.UnitPrice.Minor, item.Quantity, Truncate(item.Name))).ToArray(),
+            CustomerDetails(request.Customer),
+            new Expiry(StartTime(request.Now), "minute", minutes),
+            new Callbacks(request.SuccessRedirectUrl));
+
+        using var message = GatewayHttp.Request(HttpMethod.Post, SnapUrl(credentials!, "/snap/v1/transactions"), key, body);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (Failure<CheckoutSession>(reply, out _) is { } failure)
+        {
+            return failure;
+        }
+
+        var root = reply.Root!.Value;
+        return root.String("token") is { Length: > 0 } token && root.String("redirect_url") is { Length: > 0 } url
+            ? RailResult<CheckoutSession>.Succeeded(new CheckoutSession(token, url, request.ExpiresAt))
+            : RailResult<CheckoutSession>.Failed(FailureCode.UnexpectedGatewayResponse, "snap answer without token or redirect_url");
+    }
+
+    public async Task<RailResult<GatewayPaymentStatus>> GetStatusAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (ServerKey(credentials) is not { } key)
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.CredentialsMissing, "midtrans server key not set");
+        }
+
+        using var message = GatewayHttp.Request(HttpMethod.Get, CoreUrl(credentials!, $"/v2/{Uri.EscapeDataString(session.Reference)}/status"), key);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (Failure<GatewayPaymentStatus>(reply, out var code, notFoundIsAnswer: true) is { } failure)
+        {
+            return failure;
+        }
+
+        // No transaction yet: the Snap token exists but the customer has not chosen a payment method.
+        return code == 404
+            ? RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus("not_found", null, null, null))
+            : StatusOf(reply.Root!.Value, session.Currency);
+    }
+
+    public async Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (ServerKey(credentials) is not { } key)
+        {
+            return RailResult<GatewaySession>.Failed(FailureCode.CredentialsMissing, "midtrans server key not set");
+        }
+
+        using var message = GatewayHttp.Request(HttpMethod.Post, CoreUrl(credentials!, $"/v2/{Uri.EscapeDataString(session.Reference)}/expire"), key);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (Failure<GatewaySession>(reply, out var code, notFoundIsAnswer: true) is { } failure)
+        {
+            return failure;
+        }
+
+        return code switch
+        {
+            // Nothing to expire in the Core API yet; the Snap page itself stays open until its own expiry
+            // (there is no API to revoke a Snap token), so the expiry is pending, not done.
+            404 => RailResult<GatewaySession>.Pending(session),
+            _ when reply.Root!.Value.String("transaction_status") == "expire" || code == 407 => RailResult<GatewaySession>.Succeeded(session),
+            _ => RailResult<GatewaySession>.Failed(FailureCode.UnexpectedGatewayResponse, $"expire answered status_code {code}"),
+        };
+    }
+
+    /// <summary>
+    /// settlement and capture+accept → paid; capture+challenge, pending, authorize → pending; deny → declined,
+    /// cancel → cancelled_by_customer, expire → expired. Refunds and chargebacks were paid first, so they report
+    /// the payment (the refund itself arrives as a notification).
+    /// </summary>
+    internal static RailResult<GatewayPaymentStatus> StatusOf(JsonElement transaction, Currency currency)
+    {
+        var status = transaction.String("transaction_status");
+        var fraud = transaction.String("fraud_status");
+        switch (status)
+        {
+            case "settlement":
+            case "refund" or "partial_refund" or "chargeback" or "partial_chargeback":
+            case "capture" when fraud is null or "accept":
+                break;
+            case "capture" when fraud == "challenge":
+            case "pending" or "authorize":
+                return RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus(status, null, null, null));
+            case "capture" when fraud == "deny":
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.FraudRejected, "capture with fraud_status deny");
+            case "deny":
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.Declined, "transaction_status deny");
+            case "cancel":
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.CancelledByCustomer, "transaction_status cancel");
+            case "expire":
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.Expired, "transaction_status expire");
+            default:
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unknown transaction_status");
+        }
+
+        if (transaction.String("currency") is { } code && code != currency.Code)
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "transaction currency differs from the attempt's");
+        }
+
+        // gross_amount arrives as a string such as "24145.00".
+        if (!decimal.TryParse(transaction.String("gross_amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var gross)
+            || !WireAmount.TryToMinor(gross, currency, out var paid))
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, $"gross_amount is not a {currency.Code} amount");
+        }
+
+        if (transaction.String("transaction_id") is not { Length: > 0 } transactionId)
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "paid transaction without transaction_id");
+        }
+
+        var paidAtText = transaction.String("settlement_time") ?? transaction.String("transaction_time");
+        var paidAt = JakartaTime(paidAtText);
+        if (paidAtText is not null && paidAt is null)
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unreadable settlement_time or transaction_time");
+        }
+
+        return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, paid, transactionId, paidAt));
+    }
+
+    /// <summary>"2026-01-05 17:30:00 +0700": the moment in Asia/Jakarta, the zone Midtrans reads expiry in.</summary>
+    internal static string StartTime(Instant now) =>
+        StartTimePattern.Format(now.InZone(Jakarta).ToOffsetDateTime().With(TimeAdjusters.TruncateToSecond));
+
+    /// <summary>Midtrans' local Asia/Jakarta times ("2026-01-05 17:30:00") as instants.</summary>
+    internal static Instant? JakartaTime(string? text) =>
+        text is not null && LocalTimePattern.Parse(text) is { Success: true } parsed
+            ? parsed.Value.InZoneLeniently(Jakarta).ToInstant()
+            : null;
+
+    internal static string Truncate(string name)
+    {
+        if (name.Length <= MaxItemNameLength)
+        {
+            return name;
+        }
+
+        // Never cut a surrogate pair in half: the half would make the JSON invalid UTF-16.
+        var length = char.IsHighSurrogate(name[MaxItemNameLength - 1]) ? MaxItemNameLength - 1 : MaxItemNameLength;
+        return name[..length];
+    }
+
+    /// <summary>
+    /// The failure an answer stands for, or null when it is usable; <paramref name="code"/> is Midtrans' own
+    /// status_code when the body has one, else the HTTP status. With <paramref name="notFoundIsAnswer"/>, 404 is
+    /// an answer the caller interprets.
+    /// </summary>
+    private static RailResult<T>? Failure<T>(GatewayReply reply, out int code, bool notFoundIsAnswer = false)
+    {
+        code = reply.Status;
+        if (reply.Failure is { } failed)
+        {
+            return RailResult<T>.Failed(failed, reply.Detail!);
+        }
+
+        if (reply.Malformed)
+        {
+            return RailResult<T>.Failed(
+                reply.IsSuccessStatus ? FailureCode.UnexpectedGatewayResponse : GatewayHttp.ForStatus(reply.Status),
+                $"HTTP {reply.Status} with a body that is not JSON");
+        }
+
+        if (reply.Root?.String("status_code") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bodyCode))
+        {
+            code = bodyCode;
+        }
+
+        var detail = code == reply.Status ? $"HTTP {reply.Status}" : $"HTTP {reply.Status} status_code {code}";
+        if (code == 404 && notFoundIsAnswer)
+        {
+            return null;
+        }
+
+        if (code is < 200 or > 299 && code != 407)
+        {
+            return RailResult<T>.Failed(ForStatus(code), detail);
+        }
+
+        return reply.Root is null
+            ? RailResult<T>.Failed(FailureCode.UnexpectedGatewayResponse, $"{detail} with an unexpected body")
+            : null;
+    }
+
+    private static FailureCode ForStatus(int code) => code switch
+    {
+        402 => FailureCode.MethodNotSupported,
+        404 or 406 or 408 or 411 or 412 or 413 => FailureCode.InvalidRequest,
+        _ => GatewayHttp.ForStatus(code),
+    };
+
+    private Uri SnapUrl(GatewayCredentials credentials, string path) =>
+        GatewayEndpoints.Combine(GatewayEndpoints.MidtransSnapBaseUrl(configuration, credentials.Mode), path);
+
+    private Uri CoreUrl(GatewayCredentials credentials, string path) =>
+        GatewayEndpoints.Combine(GatewayEndpoints.MidtransCoreBaseUrl(configuration, credentials.Mode), path);
+
+    private static string? ServerKey(GatewayCredentials? credentials) =>
+        string.IsNullOrWhiteSpace(credentials?.ServerKey) ? null : credentials.ServerKey;
+
+    private static Customer? CustomerDetails(CheckoutCustomer? customer) =>
+        customer is null || (customer.Name is null && customer.Email is null && customer.Phone is null)
+            ? null
+            : new Customer(customer.Name, customer.Email, customer.Phone);
+
+    private sealed record SnapTransaction(
+        TransactionDetails TransactionDetails,
+        IReadOnlyList<ItemDetail>? ItemDetails,
+        Customer? CustomerDetails,
+        Expiry Expiry,
+        Callbacks Callbacks);
+
+    private sealed record TransactionDetails(string OrderId, long GrossAmount);
+
+    private sealed record ItemDetail(string Id, long Price, int Quantity, string Name);
+
+    private sealed record Customer(string? FirstName, string? Email, string? Phone);
+
+    private sealed record Expiry(string StartTime, string Unit, long Duration);
+
+    private sealed record Callbacks(string Finish);
+}
