@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using NodaTime;
 using NodaTime.Text;
 using PayTrust.Application.Abstractions;
-using PayTrust.Application.Features.GatewayCredentials;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 

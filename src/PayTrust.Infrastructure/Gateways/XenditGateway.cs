@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NodaTime;
 using PayTrust.Application.Abstractions;
-using PayTrust.Application.Features.GatewayCredentials;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using PayTrust.Application.Abstractions;
-using PayTrust.Application.Features.GatewayCredentials;
 using PayTrust.Domain.Monetary;
 using PayTrust.Infrastructure.Gateways;
 
