@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PayTrust.Api.Tests.Invoices;
+using PayTrust.Testing.GatewayStandIns;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace PayTrust.Api.Tests.Payments;
+
+/// <summary>
+/// The API with Xendit and Midtrans pointed at local stand-ins that check what the real gateways check,
+/// and every log event kept, to prove secrets never reach the logs.
+/// </summary>
+public sealed class GatewayStandInApiFactory : PayTrustApiFactory
+{
+    // The keys InvoiceApi.SetGatewayCredentialsAsync stores for every tenant.
+    public const string XenditSecretKey = "xnd_development_test_secret_key_0001";
+    public const string XenditCallbackToken = "test-callback-token-0001";
+    public const string MidtransServerKey = "SB-Mid-server-test-server-key-0001";
+
+    public XenditStandIn Xendit { get; private set; } = null!;
+
+    public MidtransStandIn Midtrans { get; private set; } = null!;
+
+    public ConcurrentQueue<LogEvent> Logs { get; } = new();
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
+        ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
+        ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
+        ["PayTrust:Gateways:TimeoutSeconds"] = "1",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        Xendit = await XenditStandIn.StartAsync(XenditSecretKey);
+        Midtrans = await MidtransStandIn.StartAsync(MidtransServerKey);
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<ILogEventSink>(new Sink(Logs));
+
+    protected override async Task DisposeTestResourcesAsync()
+    {
+        await Xendit.DisposeAsync();
+        await Midtrans.DisposeAsync();
+    }
+
+    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+    }
+}
+
+/// <summary>Payment attempts through the real Xendit and Midtrans clients (spec §7.2, §7.3, §7.6).</summary>
+public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixture<GatewayStandInApiFactory>
+{
+    [Fact]
+    public async Task A_xendit_attempt_creates_one_xendit_invoice_for_the_attempt_reference()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+
+        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+
+        var reference = attempt.GetProperty("reference").GetString()!;
+        var created = factory.Xendit.InvoiceFor(reference);
+        Assert.Equal(created.Id, attempt.GetProperty("gateway_reference").GetString());
+        Assert.Equal($"{factory.Xendit.BaseUrl}/web/{created.Id}", attempt.GetProperty("checkout_url").GetString());
+        Assert.Equal(attempt.GetProperty("amount").GetInt64(), created.Amount);
+        Assert.Equal("pending", attempt.GetProperty("status").GetString());
+        Assert.Equal("pending", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+    }
+
+    [Fact]
+    public async Task A_midtrans_attempt_opens_a_snap_session()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("midtrans");
+        var creationsBefore = factory.Midtrans.CreationCount;
+
+        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+
+        Assert.Equal(creationsBefore + 1, factory.Midtrans.CreationCount);
+        Assert.False(string.IsNullOrEmpty(attempt.GetProperty("gateway_reference").GetString()));
+        Assert.StartsWith(factory.Midtrans.BaseUrl, attempt.GetProperty("checkout_url").GetString());
+        using var sent = JsonDocument.Parse(factory.Midtrans.CreationBodies[^1]);
+        Assert.Equal(attempt.GetProperty("reference").GetString(), sent.RootElement.GetProperty("transaction_details").GetProperty("order_id").GetString());
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_attempts_make_exactly_one_gateway_call()
+    {
+        var (tenantClient, invoiceId) = await CreateInvoiceAsync("xendit");
+        var tenantKey = tenantClient.DefaultRequestHeaders.GetValues("X-API-Key").Single();
+        var clients = Enumerable.Range(0, 50).Select(_ => factory.TenantClient(tenantKey)).ToArray();
+        var creationsBefore = factory.Xendit.CreationCount;
+
+        // Hold the gateway so all 50 arrive while the first attempt is still being created.
+        factory.Xendit.HoldCreations();
+        HttpResponseMessage[] responses;
+        try
+        {
+            var sending = clients.Select(client => PaymentApi.PostAttemptAsync(client, invoiceId)).ToArray();
+            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
+            var early = await Task.WhenAll(sending.Where(task => task.IsCompleted));
+            Assert.All(early, response => Assert.Equal(HttpStatusCode.Conflict, response.StatusCode));
+            factory.Xendit.ReleaseCreations();
+            responses = await Task.WhenAll(sending);
+        }
+        finally
+        {
+            factory.Xendit.ReleaseCreations();
+        }
+
+        Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+        Assert.Equal(1, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(49, responses.Count(response => response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.OK));
+        foreach (var conflict in responses.Where(response => response.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Equal("payment_in_progress", (await HttpAssert.Problem.ReadAsync(conflict, HttpStatusCode.Conflict)).Code);
+        }
+
+        Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(401, """{"error_code":"INVALID_API_KEY","message":"API key is not authorized for this API service"}""", "credentials_invalid")]
+    [InlineData(500, """{"error_code":"SERVER_ERROR","message":"boom"}""", "gateway_unavailable")]
+    [InlineData(429, """{"error_code":"RATE_LIMIT_EXCEEDED","message":"slow down"}""", "rate_limited_by_gateway")]
+    [InlineData(400, """{"error_code":"API_VALIDATION_ERROR","message":"amount is invalid"}""", "invalid_request")]
+    public async Task A_gateway_refusal_is_502_naming_gateway_and_failure_code_and_leaves_the_invoice_untouched(int status, string body, string failureCode)
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var creationsBefore = factory.Xendit.CreationCount;
+        factory.Xendit.RespondNext(status, body);
+
+        var problem = await HttpAssert.Problem.ReadAsync(await PaymentApi.PostAttemptAsync(client, invoiceId), HttpStatusCode.BadGateway);
+
+        Assert.Equal("gateway_error", problem.Code);
+        Assert.Equal("xendit", problem.Body.GetProperty("gateway").GetString());
+        Assert.Equal(failureCode, problem.Body.GetProperty("failure_code").GetString());
+        Assert.Equal($"Gateway xendit failed: {failureCode}", problem.Detail);
+        Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+        Assert.Equal(("failed", failureCode), (attempt.Status, attempt.FailureCode));
+        var state = await PaymentApi.InvoiceStateAsync(factory, invoiceId);
+        Assert.Equal(("draft", 0, 0L), (state.Status, state.Initiated, state.InitiatedEvents));
+    }
+
+    [Fact]
+    public async Task A_gateway_timeout_is_recorded_and_not_retried_and_the_next_request_tries_again()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var creationsBefore = factory.Xendit.CreationCount;
+        factory.Xendit.DelayNext(TimeSpan.FromSeconds(3));
+
+        var problem = await HttpAssert.Problem.ReadAsync(await PaymentApi.PostAttemptAsync(client, invoiceId), HttpStatusCode.BadGateway);
+        Assert.Equal("gateway_timeout", problem.Body.GetProperty("failure_code").GetString());
+        Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+
+        var retried = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        Assert.EndsWith("-002", retried.GetProperty("reference").GetString());
+        var attempts = await PaymentApi.AttemptsAsync(factory, invoiceId);
+        Assert.Equal(["failed", "pending"], attempts.Select(a => a.Status));
+    }
+
+    [Fact]
+    public async Task Credentials_never_appear_in_logs_or_responses()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var (midtransClient, midtransInvoiceId) = await CreateInvoiceAsync("midtrans");
+        factory.Xendit.RespondNext(401, """{"error_code":"INVALID_API_KEY","message":"API key is not authorized"}""");
+        var responses = new List<string>
+        {
+            await (await PaymentApi.PostAttemptAsync(client, invoiceId)).Content.ReadAsStringAsync(),
+            await (await PaymentApi.PostAttemptAsync(client, invoiceId)).Content.ReadAsStringAsync(),
+            await (await PaymentApi.PostAttemptAsync(midtransClient, midtransInvoiceId)).Content.ReadAsStringAsync(),
+            await (await client.GetAsync("/gateways/xendit/credentials")).Content.ReadAsStringAsync(),
+            await (await midtransClient.GetAsync("/gateways/midtrans/credentials")).Content.ReadAsStringAsync(),
+        };
+
+        // The secrets did reach the gateways, so the calls above were real.
+        Assert.Contains(GatewayStandIn.BasicAuthorization(GatewayStandInApiFactory.XenditSecretKey), factory.Xendit.AuthorizationHeaders);
+        Assert.Contains(GatewayStandIn.BasicAuthorization(GatewayStandInApiFactory.MidtransServerKey), factory.Midtrans.AuthorizationHeaders);
+        var secrets = new[]
+        {
+            GatewayStandInApiFactory.XenditSecretKey, GatewayStandInApiFactory.XenditCallbackToken, GatewayStandInApiFactory.MidtransServerKey,
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(GatewayStandInApiFactory.XenditSecretKey + ":")),
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(GatewayStandInApiFactory.MidtransServerKey + ":")),
+        };
+        var logged = factory.Logs.Select(Render).ToArray();
+        Assert.Contains(logged, line => line.Contains("open_checkout", StringComparison.Ordinal) && line.Contains("credentials_invalid", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(logged, line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(responses, body => body.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Every_rail_call_is_logged_with_rail_gateway_outcome_failure_code_and_duration()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        factory.Xendit.RespondNext(503, """{"error_code":"SERVER_ERROR","message":"down"}""");
+        await PaymentApi.PostAttemptAsync(client, invoiceId);
+        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+
+        var entry = Assert.Single(factory.Logs, log =>
+            log.Properties.TryGetValue("AttemptReference", out var reference) && reference.ToString() == $"\"{attempt.Reference}\"");
+
+        Assert.Equal(LogEventLevel.Warning, entry.Level);
+        Assert.Equal("\"open_checkout\"", entry.Properties["Operation"].ToString());
+        Assert.Equal("\"card_psp\"", entry.Properties["Rail"].ToString());
+        Assert.Equal("\"xendit\"", entry.Properties["Gateway"].ToString());
+        Assert.Equal("\"failed\"", entry.Properties["Outcome"].ToString());
+        Assert.Equal("\"gateway_unavailable\"", entry.Properties["FailureCode"].ToString());
+        Assert.True(entry.Properties.ContainsKey("DurationMs"));
+    }
+
+    private static string Render(LogEvent log) =>
+        log.RenderMessage() + " " + string.Join(" ", log.Properties.Select(p => $"{p.Key}={p.Value}")) + " " + log.Exception;
+
+    private async Task<(HttpClient Client, Guid InvoiceId)> CreateInvoiceAsync(string gateway)
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, gateway);
+        var body = InvoiceApi.OneMillionRupiah();
+        body["gateway"] = gateway;
+        var invoiceId = await InvoiceApi.CreateIdAsync(factory, tenant, body);
+        return (factory.TenantClient(tenant.ApiKey), invoiceId);
+    }
+}
