@@ -12,6 +12,7 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<Abstractions.IdempotencyRequest>();
+        services.AddScoped<Behaviors.AfterCommit>();
         services.AddScoped<Features.Routing.GatewayRouter>();
         services.AddScoped<Features.Credentials.GatewayCredentialStore>();
 

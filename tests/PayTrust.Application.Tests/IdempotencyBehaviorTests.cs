@@ -54,7 +54,7 @@ public sealed class IdempotencyBehaviorTests(TestDatabase database) : IClassFixt
         request.Set("tenant-a", key, new byte[32]);
         var store = new IdempotencyStore(_dataSource, session, new ConfigurationBuilder().Build());
         var idempotency = new IdempotencyBehavior<Touch, string>(request, store, SystemClock.Instance);
-        var transaction = new TransactionBehavior<Touch, string>(session, new MySqlDatabaseErrors(), NullLogger<TransactionBehavior<Touch, string>>.Instance);
+        var transaction = new TransactionBehavior<Touch, string>(session, new MySqlDatabaseErrors(), new AfterCommit(NullLogger<AfterCommit>.Instance), NullLogger<TransactionBehavior<Touch, string>>.Instance);
         var response = await transaction.Handle(
             new Touch("x"),
             (message, ct) => idempotency.Handle(message, async (_, _) => await handler(), ct),

@@ -91,7 +91,7 @@ public sealed class TransactionBehaviorTests(TestDatabase database) : IClassFixt
     private async Task<int> RunAsync(RenameGateway command, Func<DbSession, RenameGateway, Task<int>> handler)
     {
         await using var session = new DbSession(_dataSource);
-        var behavior = new TransactionBehavior<RenameGateway, int>(session, new MySqlDatabaseErrors(), NullLogger<TransactionBehavior<RenameGateway, int>>.Instance);
+        var behavior = new TransactionBehavior<RenameGateway, int>(session, new MySqlDatabaseErrors(), new AfterCommit(NullLogger<AfterCommit>.Instance), NullLogger<TransactionBehavior<RenameGateway, int>>.Instance);
         return await behavior.Handle(command, async (message, _) => await handler(session, message), CancellationToken.None);
     }
 

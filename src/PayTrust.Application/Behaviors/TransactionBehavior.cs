@@ -10,7 +10,8 @@ namespace PayTrust.Application.Behaviors;
 /// rolls the whole transaction back and runs it again (at most 3 attempts, waiting 100 ms then 200 ms,
 /// ±20 ms jitter), because MariaDB rolls back only the failed statement on a lock timeout.
 /// </summary>
-public sealed class TransactionBehavior<TMessage, TResponse>(IDbSession session, IDatabaseErrors databaseErrors, ILogger<TransactionBehavior<TMessage, TResponse>> logger)
+public sealed class TransactionBehavior<TMessage, TResponse>(
+    IDbSession session, IDatabaseErrors databaseErrors, AfterCommit afterCommit, ILogger<TransactionBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, ICommand<TResponse>
 {
@@ -19,11 +20,13 @@ public sealed class TransactionBehavior<TMessage, TResponse>(IDbSession session,
     {
         for (var attempt = 0; ; attempt++)
         {
+            afterCommit.Clear();
             await session.BeginAsync(cancellationToken);
             try
             {
                 var response = await next(message, cancellationToken);
                 await session.CommitAsync(cancellationToken);
+                await afterCommit.RunAsync();
                 return response;
             }
             catch (Exception failure) when (databaseErrors.Classify(failure) == DatabaseError.LockConflict)

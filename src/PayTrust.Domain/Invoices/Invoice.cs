@@ -279,8 +279,11 @@ public sealed class Invoice
         return new PaymentDue(next.Number, next.Outstanding);
     }
 
-    /// <summary>Whether the invoice can take money now: not paid, cancelled or expired.</summary>
+    /// <summary>Whether the invoice can take money: not paid, cancelled or expired.</summary>
     public bool IsOpenForPayment => Status is InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed;
+
+    /// <summary>Open for payment and not past its expiry (which the expiry worker may not have recorded yet).</summary>
+    public bool CanTakePaymentAt(Instant now) => IsOpenForPayment && now < ExpiresAt;
 
     /// <summary>
     /// A checkout session was opened: draft or failed → pending; payment_initiated_at is set once and never

@@ -148,7 +148,11 @@ public sealed class PaymentAttempt
     }
 
     /// <summary>An abandoned creation (its process died before recording the gateway's answer).</summary>
-    public void Abandon(Instant now) => Fail(Payments.FailureCode.InternalError, now);
+    public void Abandon(Instant now)
+    {
+        EnsureCreating();
+        Fail(Payments.FailureCode.InternalError, now);
+    }
 
     /// <summary>The session was closed on purpose (invoice cancelled, superseded) or ran out.</summary>
     public void Expire(Instant now)

@@ -223,6 +223,36 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         Assert.True(entry.Properties.ContainsKey("DurationMs"));
     }
 
+    [Fact]
+    public async Task Cancelling_the_invoice_expires_its_open_session_at_the_gateway()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        var gatewayId = attempt.GetProperty("gateway_reference").GetString();
+
+        await HttpAssert.JsonAsync(await client.PostAsync($"/invoices/{invoiceId}/cancel", null), HttpStatusCode.OK);
+
+        Assert.Contains(factory.Xendit.Requests, request => request.Method == "POST" && request.PathAndQuery == $"/invoices/{gatewayId}/expire!");
+        Assert.Equal("EXPIRED", factory.Xendit.InvoiceFor(attempt.GetProperty("reference").GetString()!).Status);
+        Assert.Equal("expired", Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId)).Status);
+    }
+
+    [Fact]
+    public async Task A_new_session_for_another_amount_supersedes_the_open_one_which_is_closed_at_the_gateway()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var first = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        // Money arrived by another channel since the first session opened, so what is due changed.
+        await PaymentApi.ExecuteAsync(factory, "UPDATE invoices SET amount_paid = 1000, status = 'partially_paid' WHERE id = @Id", new { Id = invoiceId });
+
+        var second = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+
+        Assert.Equal(first.GetProperty("amount").GetInt64() - 1000, second.GetProperty("amount").GetInt64());
+        Assert.Equal("EXPIRED", factory.Xendit.InvoiceFor(first.GetProperty("reference").GetString()!).Status);
+        Assert.Equal("PENDING", factory.Xendit.InvoiceFor(second.GetProperty("reference").GetString()!).Status);
+        Assert.Equal(["expired", "pending"], (await PaymentApi.AttemptsAsync(factory, invoiceId)).Select(a => a.Status));
+    }
+
     private static string Render(LogEvent log) =>
         log.RenderMessage() + " " + string.Join(" ", log.Properties.Select(p => $"{p.Key}={p.Value}")) + " " + log.Exception;
 

@@ -1,25 +1,50 @@
 using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Behaviors;
+using PayTrust.Application.Features.Credentials;
+using PayTrust.Application.Features.Payments.Rails;
+using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Features.Invoices;
 
 /// <summary>
-/// POST /invoices/{id}/cancel (spec §4): only while nothing is paid and the invoice is not terminal.
-/// Open gateway sessions are expired best-effort once payments exist (a later issue).
+/// POST /invoices/{id}/cancel (spec §4): only while nothing is paid and the invoice is not terminal. Its
+/// open payment attempts expire with it, and once the cancellation has committed their gateway sessions
+/// are expired too (spec §7.3), best effort: a payment that still arrives is applied and reported.
 /// </summary>
 public sealed record CancelInvoice(Guid InvoiceId) : ICommand<InvoiceView>;
 
-internal sealed class CancelInvoiceHandler(IInvoiceRepository invoices, IPlatformSettings platform, ICallerContext caller, IClock clock)
+internal sealed class CancelInvoiceHandler(
+    IInvoiceRepository invoices, IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore, PaymentRails rails,
+    AfterCommit afterCommit, IPlatformSettings platform, ICallerContext caller, IClock clock)
     : ICommandHandler<CancelInvoice, InvoiceView>
 {
     public async ValueTask<InvoiceView> Handle(CancelInvoice command, CancellationToken cancellationToken)
     {
-        var stored = await invoices.FindForUpdateAsync(caller.RequireTenant(), command.InvoiceId, cancellationToken)
+        var tenantId = caller.RequireTenant();
+        var stored = await invoices.FindForUpdateAsync(tenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
         var now = clock.GetCurrentInstant();
         stored.Invoice.Cancel(now);
         await invoices.UpdateAsync(stored.Invoice, cancellationToken);
+        await ExpireOpenSessionsAsync(tenantId, stored.Invoice.Id, now, cancellationToken);
         return stored.Invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(stored.Invoice.PaymentToken), now);
+    }
+
+    private async Task ExpireOpenSessionsAsync(Guid tenantId, Guid invoiceId, Instant now, CancellationToken cancellationToken)
+    {
+        var open = (await attempts.LockActiveForInvoiceAsync(tenantId, invoiceId, cancellationToken)).Attempts
+            .Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
+        foreach (var attempt in open)
+        {
+            attempt.Expire(now);
+            await attempts.UpdateAsync(attempt, cancellationToken);
+            var credentials = GatewayCredentialRules.WithCredentials.Contains(attempt.Gateway)
+                ? await credentialStore.FindAsync(tenantId, attempt.Gateway, cancellationToken)
+                : null;
+            var session = new GatewaySession(attempt.Reference, attempt.GatewayReference, attempt.Amount.Currency);
+            afterCommit.Add(() => rails.CloseCheckoutAsync(attempt.Gateway, session, credentials, CancellationToken.None));
+        }
     }
 }

@@ -40,6 +40,12 @@ public sealed class PaymentAttemptFlow(ISender sender, PaymentRails rails)
             throw new PayTrustException(ErrorKind.Conflict, "invoice_not_payable", "Invoice closed while the payment was being created");
         }
 
+        // Best effort: a session we could not close is logged by the rails; a payment made on it is still applied (§7.4).
+        foreach (var old in reservation.Superseded)
+        {
+            await rails.CloseCheckoutAsync(attempt.Gateway, old, reservation.Credentials, CancellationToken.None);
+        }
+
         return new PaymentAttemptResult(recorded.Attempt, Created: true);
     }
 

@@ -34,7 +34,7 @@ internal sealed class RecordCheckoutOpenedHandler(IInvoiceRepository invoices, I
             return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: false);
         }
 
-        if (!invoice.IsOpenForPayment)
+        if (!invoice.CanTakePaymentAt(now))
         {
             attempt.Expire(now);
             await attempts.UpdateAsync(attempt, cancellationToken);

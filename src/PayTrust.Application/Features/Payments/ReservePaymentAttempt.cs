@@ -19,8 +19,11 @@ namespace PayTrust.Application.Features.Payments;
 /// </summary>
 public sealed record ReservePaymentAttempt(Guid TenantId, Guid InvoiceId, int? InstallmentNumber) : ICommand<AttemptReservation>, IInnerCommand;
 
-/// <summary>The attempt, and for a new one the checkout to ask the gateway for and the tenant's credentials for it.</summary>
-public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials);
+/// <summary>
+/// The attempt, and for a new one the checkout to ask the gateway for, the tenant's credentials for it, and
+/// the earlier sessions it supersedes (already expired here, still to be closed at the gateway).
+/// </summary>
+public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials, IReadOnlyList<GatewaySession> Superseded);
 
 internal sealed class ReservePaymentAttemptHandler(
     IInvoiceRepository invoices, IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore,
@@ -42,13 +45,22 @@ internal sealed class ReservePaymentAttemptHandler(
 
         if (active.Attempts.FirstOrDefault(attempt => attempt.CanBeReusedFor(due, now)) is { } open)
         {
-            return new AttemptReservation(PaymentAttemptView.Of(open), null, null);
+            return new AttemptReservation(PaymentAttemptView.Of(open), null, null, []);
         }
 
         foreach (var abandoned in active.Attempts.Where(attempt => attempt.Status == PaymentAttemptStatus.Creating))
         {
             abandoned.Abandon(now);
             await attempts.UpdateAsync(abandoned, cancellationToken);
+        }
+
+        // An open session for another amount (money arrived since, or it is about to end) must not stay payable
+        // beside the new one: it is expired here and closed at the gateway once the new one is open.
+        var superseded = active.Attempts.Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
+        foreach (var old in superseded)
+        {
+            old.Expire(now);
+            await attempts.UpdateAsync(old, cancellationToken);
         }
 
         var credentials = await RequireCredentialsAsync(command.TenantId, invoice.Gateway, cancellationToken);
@@ -58,7 +70,8 @@ internal sealed class ReservePaymentAttemptHandler(
             command.TenantId, invoice.Id, invoice.PaymentReference, active.LastAttemptNumber + 1, due.InstallmentNumber,
             due.Amount, rail.Code, invoice.Gateway, now, sessionEnds);
         await attempts.InsertAsync(attempt, cancellationToken);
-        return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials);
+        return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials,
+            superseded.Select(old => new GatewaySession(old.Reference, old.GatewayReference, old.Amount.Currency)).ToArray());
     }
 
     private async Task<GatewayCredentials?> RequireCredentialsAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)
