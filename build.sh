@@ -338,13 +338,15 @@ cmd_test() {
 # bench/wrk/); '{invoice}' in a path is an invoice created just before measuring. BENCH_RAW baselines are
 # not HTTP: bench/PayTrust.Bench.RawInserts runs the inserts the repository sends for a new invoice in a
 # bare Dapper loop at the same concurrency (the value is the installment count).
-BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice"
+# create-attempt POSTs /invoices/{id}/payment-attempts once per fresh draft invoice (sandbox gateway), from
+# files of paths made just before measuring (see bench_attempt_paths): one invoice per request.
+BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice create-attempt"
 declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/
-  [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}')
+  [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}' [create-attempt]='{attempt-paths}')
 declare -A BENCH_BODY=([create-invoice]=create-invoice.json [create-invoice-12]=create-invoice-12.json)
 declare -A BENCH_RAW=([raw-create]=0 [raw-create-12]=12)
 declare -A BENCH_BASELINE=([health]=bare [gateways]=health [auth]=health
-  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health)
+  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health [create-attempt]=raw-create)
 BENCH_RAW_PROJECT="$ROOT/bench/PayTrust.Bench.RawInserts/PayTrust.Bench.RawInserts.csproj"
 BENCH_RAW_DLL="$ROOT/bench/PayTrust.Bench.RawInserts/bin/Release/net10.0/PayTrust.Bench.RawInserts.dll"
 
@@ -354,10 +356,12 @@ need_curl() {
 
 bench_measure() { # bench_measure NAME PORT PATH [BODY_FILE] → "rps p50 p95 p99 errors requests"
   local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}" url="http://127.0.0.1:$2$3"
-  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}"
+  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}" PAYTRUST_BENCH_THREADS=2
   # Warm-up long enough for tiered JIT to settle: with 2 s the first scenario of a run measured slower.
-  wrk -t2 -c"$connections" -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
-  wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "$url" \
+  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_WARM:-}" \
+    wrk -t2 -c"$connections" -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
+  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_MEASURE:-}" \
+    wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "$url" \
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
 }
 
@@ -366,6 +370,22 @@ bench_measure_raw() { # bench_measure_raw INSTALLMENTS TENANT_ID → the same si
   dotnet "$BENCH_RAW_DLL" "$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench);Connection Reset=false" \
     "${PAYTRUST_BENCH_CONNECTIONS:-64}" "${PAYTRUST_BENCH_SECONDS:-10}" "$1" "$2" \
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
+}
+
+bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-all,warm,measure}.txt, disjoint
+  # Enough invoices for every pass at well above the expected rate: created through the API itself.
+  local seconds="${PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS:-30}"
+  say "Creating draft invoices for create-attempt (${seconds} s of POST /invoices)"
+  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$ROOT/bench/wrk/create-invoice.json" \
+    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/invoices" >/dev/null
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+    "SELECT CONCAT('/invoices/', i.id, '/payment-attempts') FROM paytrust_bench.invoices i
+     WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$2/attempts-all.txt"
+  local total; total=$(wc -l <"$2/attempts-all.txt"); local share=$((total / 4))
+  head -n "$share" "$2/attempts-all.txt" >"$2/attempts-warm-all.txt"
+  sed -n "$((share + 1)),$((2 * share))p" "$2/attempts-all.txt" >"$2/attempts-warm.txt"
+  tail -n "+$((2 * share + 1))" "$2/attempts-all.txt" >"$2/attempts-measure.txt"
+  say "create-attempt: $total draft invoices ($share per warm-up, $((total - 2 * share)) to measure)"
 }
 
 bench_tenant_id() { # the demo tenant of the bench database (seeded by api_cli seed-demo)
@@ -429,6 +449,8 @@ cmd_bench() {
     fi
   done
 
+  if [[ " ${scenarios[*]} " == *" create-attempt "* ]]; then bench_attempt_paths "$api_port" "$logs"; fi
+
   declare -A result=()
   port_of() { if [ "$1" = bare ]; then echo "$bare_port"; else echo "$api_port"; fi; }
   measure_once() {
@@ -439,7 +461,13 @@ cmd_bench() {
       measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant")
     else
       [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
-      measured=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]//\{invoice\}/$invoice}" "$body")
+      if [ "$1" = create-attempt ]; then
+        measured=$(BENCH_PATHS_WARM="$logs/attempts-warm.txt" BENCH_PATHS_MEASURE="$logs/attempts-measure.txt" bench_measure "$1" "$api_port" / "")
+        local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$logs/attempts-measure.txt")
+        [ "${sent%.*}" -le "$available" ] || say "create-attempt sent $sent requests for $available invoices: some were repeats (raise PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS)"
+      else
+        measured=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]//\{invoice\}/$invoice}" "$body")
+      fi
     fi
     [ -n "$measured" ] || { say "$1 produced no result"; measured="0 0 0 0 failed 0"; }
     result[$1]=$measured
@@ -451,9 +479,12 @@ cmd_bench() {
   say "Warming up the API"
   for s in "${scenarios[@]}"; do
     [ -z "${BENCH_RAW[$s]:-}" ] && [ "$s" != bare ] || continue
-    local warm_body=""; [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
-    PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$warm_body" wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" \
-      -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$api_port${BENCH_PATH[$s]//\{invoice\}/$invoice}" >/dev/null 2>&1 || true
+    local warm_body="" warm_paths="" warm_path="${BENCH_PATH[$s]//\{invoice\}/$invoice}"
+    [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
+    [ "$s" = create-attempt ] && { warm_paths="$logs/attempts-warm-all.txt"; warm_path=/; }
+    PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$warm_body" PAYTRUST_BENCH_PATHS="$warm_paths" PAYTRUST_BENCH_THREADS=2 \
+      wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" \
+      -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$api_port$warm_path" >/dev/null 2>&1 || true
   done
   for s in "${scenarios[@]}"; do measure_once "${BENCH_BASELINE[$s]}"; measure_once "$s"; done
 

@@ -73,8 +73,9 @@ internal static class InvoiceApi
         (await CreateAsync(factory, tenant, body)).GetProperty("id").GetGuid();
 
     /// <summary>
-    /// An invoice whose payment has been initiated. Payment attempts arrive with the payments issue, so
-    /// until then the test moves it to pending the way an attempt would: status and payment_initiated_at.
+    /// An invoice whose payment has been initiated, set directly in the database (status and
+    /// payment_initiated_at, what an opened checkout records) so invoice tests need no gateway; the
+    /// payment tests take real attempts.
     /// </summary>
     public static async Task<Guid> CreatePendingIdAsync(PayTrustApiFactory factory, TestTenant tenant, JsonObject? body = null)
     {

@@ -34,7 +34,7 @@ internal sealed class CancelInvoiceHandler(
 
     private async Task ExpireOpenSessionsAsync(Guid tenantId, Guid invoiceId, Instant now, CancellationToken cancellationToken)
     {
-        var open = (await attempts.LockActiveForInvoiceAsync(tenantId, invoiceId, cancellationToken)).Attempts
+        var open = (await attempts.ListActiveForInvoiceAsync(tenantId, invoiceId, cancellationToken)).Attempts
             .Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
         foreach (var attempt in open)
         {

@@ -12,11 +12,14 @@ namespace PayTrust.Application.Features.Payments;
 /// </summary>
 public sealed record RecordCheckoutFailed(Guid TenantId, Guid InvoiceId, Guid AttemptId, FailureCode Failure) : ICommand<PaymentAttemptView>, IInnerCommand;
 
-internal sealed class RecordCheckoutFailedHandler(IPaymentAttemptRepository attempts, IClock clock)
+internal sealed class RecordCheckoutFailedHandler(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IClock clock)
     : ICommandHandler<RecordCheckoutFailed, PaymentAttemptView>
 {
     public async ValueTask<PaymentAttemptView> Handle(RecordCheckoutFailed command, CancellationToken cancellationToken)
     {
+        // The invoice lock first, as every writer of an invoice's attempts takes it (IPaymentAttemptRepository).
+        _ = await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
+            ?? throw Invoices.InvoiceSupport.NotFound(command.InvoiceId);
         var attempt = await attempts.FindForUpdateAsync(command.TenantId, command.AttemptId, cancellationToken)
             ?? throw new InvalidOperationException($"Attempt {command.AttemptId} vanished while its gateway call ran.");
         if (attempt.Status == PaymentAttemptStatus.Creating)

@@ -37,7 +37,7 @@ internal sealed class ReservePaymentAttemptHandler(
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
 
-        var active = await attempts.LockActiveForInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken);
+        var active = await attempts.ListActiveForInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken);
         if (active.Attempts.Any(attempt => attempt.IsInProgressAt(now)))
         {
             throw new PayTrustException(ErrorKind.Conflict, "payment_in_progress", "payment already in progress");
