@@ -2,7 +2,6 @@ using Mediator;
 using PayTrust.Api.Pages;
 using PayTrust.Api.Security;
 using PayTrust.Application.Features.Payments;
-using PayTrust.Domain.Monetary;
 
 namespace PayTrust.Api.Endpoints;
 
@@ -55,7 +54,7 @@ public static class PaymentEndpoints
 
     private static string Summary(PaymentLinkInvoice invoice)
     {
-        var exponent = Currency.Parse(invoice.CurrencyCode).Exponent;
+        var exponent = invoice.CurrencyExponent;
         return $"""
             <dl>
             <dt>Reference</dt><dd>{HtmlPage.Encode(invoice.PaymentReference)}</dd>

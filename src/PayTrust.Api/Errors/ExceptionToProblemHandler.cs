@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
-using PayTrust.Domain.Payments;
 
 namespace PayTrust.Api.Errors;
 
@@ -41,7 +40,7 @@ internal sealed partial class ExceptionToProblemHandler(
             case GatewayFailureException gatewayFailure:
                 var gatewayProblem = Problem(StatusOf(gatewayFailure.Kind), gatewayFailure.Code, TitleOf(gatewayFailure.Kind), gatewayFailure.Message);
                 gatewayProblem.Extensions["gateway"] = gatewayFailure.Gateway;
-                gatewayProblem.Extensions["failure_code"] = gatewayFailure.Failure.Code;
+                gatewayProblem.Extensions["failure_code"] = gatewayFailure.FailureCode;
                 return gatewayProblem;
 
             case PayTrustException refusal:

@@ -4,8 +4,6 @@ using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Common;
 using PayTrust.Domain.Errors;
-using PayTrust.Domain.Invoices;
-using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Features.Payments;
 
@@ -35,6 +33,9 @@ public sealed record PaymentLinkOutcome(PaymentLinkResult Result, PaymentLinkInv
 public sealed record PaymentLinkInvoice(
     Guid Id, Guid TenantId, string PaymentReference, string? Description, string Status, string CurrencyCode, long TotalAmount, long AmountPaid, Instant ExpiresAt)
 {
+    /// <summary>Digits after the decimal point in the currency's major unit, for showing amounts.</summary>
+    public int CurrencyExponent => Domain.Monetary.Currency.Parse(CurrencyCode).Exponent;
+
     public bool HasLapsedAt(Instant now) => Status is "draft" or "pending" or "partially_paid" or "failed" && now >= ExpiresAt;
 }
 

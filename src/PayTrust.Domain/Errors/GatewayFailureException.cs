@@ -1,6 +1,6 @@
-using PayTrust.Domain.Errors;
+using PayTrust.Domain.Payments;
 
-namespace PayTrust.Domain.Payments;
+namespace PayTrust.Domain.Errors;
 
 /// <summary>
 /// A gateway could not open a payment (spec §7.2): 502 gateway_error naming the gateway and the §7.6
@@ -11,5 +11,6 @@ public sealed class GatewayFailureException(string gateway, FailureCode failure)
 {
     public string Gateway { get; } = gateway;
 
-    public FailureCode Failure { get; } = failure;
+    /// <summary>The §7.6 failure code, as clients see it.</summary>
+    public string FailureCode { get; } = failure.Code;
 }
