@@ -36,7 +36,13 @@ internal static class HtmlPage
     /// <summary>An amount in minor units shown in major units: "IDR 150,000", "MYR 1,234.50".</summary>
     public static string Amount(long minor, string currencyCode, int exponent)
     {
-        var major = minor / (decimal)Math.Pow(10, exponent);
+        var divisor = 1m;
+        for (var digit = 0; digit < exponent; digit++)
+        {
+            divisor *= 10;
+        }
+
+        var major = minor / divisor;
         return $"{currencyCode} {major.ToString("N" + exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
     }
 }
