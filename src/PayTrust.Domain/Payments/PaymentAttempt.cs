@@ -207,8 +207,16 @@ public static class PaymentAttemptStatusNames
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    public static PaymentAttemptStatus Parse(string name) =>
-        Enum.GetValues<PaymentAttemptStatus>().FirstOrDefault(status => Of(status) == name) is var found && Of(found) == name
-            ? found
-            : throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attempt status.");
+    public static PaymentAttemptStatus Parse(string name)
+    {
+        foreach (var status in Enum.GetValues<PaymentAttemptStatus>())
+        {
+            if (Of(status) == name)
+            {
+                return status;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attempt status.");
+    }
 }

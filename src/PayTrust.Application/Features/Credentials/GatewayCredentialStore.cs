@@ -52,6 +52,15 @@ internal sealed class GatewayCredentialStore(IDbSession session, ICredentialProt
         return new GatewayCredentials(gateway, row.Mode, fields.SecretKey, fields.CallbackToken, fields.ServerKey, row.UpdatedAt.ToInstantUtc());
     }
 
+    /// <summary>
+    /// The credentials a call to the gateway needs: none for the sandbox; for Xendit and Midtrans the tenant's,
+    /// or 422 credentials_missing.
+    /// </summary>
+    public async Task<GatewayCredentials?> RequireForAsync(Guid tenantId, string gateway, CancellationToken cancellationToken) =>
+        !GatewayCredentialRules.WithCredentials.Contains(gateway)
+            ? null
+            : await FindAsync(tenantId, gateway, cancellationToken) ?? throw GatewayCredentialRules.Missing(gateway);
+
     private static byte[] AssociatedData(Guid tenantId, string gateway) => Encoding.UTF8.GetBytes($"{tenantId}:{gateway}");
 
     private sealed record SecretFields(string? SecretKey, string? CallbackToken, string? ServerKey);

@@ -65,6 +65,11 @@ internal static class GatewayCredentialRules
     /// <summary>The gateways that take tenant credentials; the built-in sandbox needs none.</summary>
     public static readonly IReadOnlySet<string> WithCredentials = new HashSet<string>(StringComparer.Ordinal) { "xendit", "midtrans" };
 
+    /// <summary>A tenant without credentials for a gateway can neither route nor pay through it: 422 credentials_missing (§7.6).</summary>
+    public static PayTrustException Missing(string gateway) =>
+        new(ErrorKind.BusinessRule, FailureCode.CredentialsMissing.Code,
+            $"Gateway {gateway} has no credentials for this tenant; set them with PUT /gateways/{gateway}/credentials");
+
     public static async Task EnsureTakesCredentialsAsync(IGatewayCatalog gateways, string gateway, CancellationToken cancellationToken)
     {
         if (!await gateways.ExistsAsync(gateway, cancellationToken))

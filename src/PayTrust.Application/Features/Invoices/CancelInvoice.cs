@@ -4,6 +4,7 @@ using PayTrust.Application.Abstractions;
 using PayTrust.Application.Behaviors;
 using PayTrust.Application.Features.Credentials;
 using PayTrust.Application.Features.Payments.Rails;
+using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Features.Invoices;
@@ -28,21 +29,25 @@ internal sealed class CancelInvoiceHandler(
         var now = clock.GetCurrentInstant();
         stored.Invoice.Cancel(now);
         await invoices.UpdateAsync(stored.Invoice, cancellationToken);
-        await ExpireOpenSessionsAsync(tenantId, stored.Invoice.Id, now, cancellationToken);
+        await ExpireOpenSessionsAsync(tenantId, stored.Invoice, now, cancellationToken);
         return stored.Invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(stored.Invoice.PaymentToken), now);
     }
 
-    private async Task ExpireOpenSessionsAsync(Guid tenantId, Guid invoiceId, Instant now, CancellationToken cancellationToken)
+    private async Task ExpireOpenSessionsAsync(Guid tenantId, Invoice invoice, Instant now, CancellationToken cancellationToken)
     {
-        var open = (await attempts.ListActiveForInvoiceAsync(tenantId, invoiceId, cancellationToken)).Attempts
+        var open = (await attempts.ListActiveForInvoiceAsync(tenantId, invoice.Id, cancellationToken)).Attempts
             .Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
+        if (open.Length == 0)
+        {
+            return;
+        }
+
+        // An invoice's attempts all go through its gateway, so one set of credentials serves them all.
+        var credentials = await credentialStore.RequireForAsync(tenantId, invoice.Gateway, cancellationToken);
         foreach (var attempt in open)
         {
             attempt.Expire(now);
             await attempts.UpdateAsync(attempt, cancellationToken);
-            var credentials = GatewayCredentialRules.WithCredentials.Contains(attempt.Gateway)
-                ? await credentialStore.FindAsync(tenantId, attempt.Gateway, cancellationToken)
-                : null;
             var session = new GatewaySession(attempt.Reference, attempt.GatewayReference, attempt.Amount.Currency);
             afterCommit.Add(() => rails.CloseCheckoutAsync(attempt.Gateway, session, credentials, CancellationToken.None));
         }

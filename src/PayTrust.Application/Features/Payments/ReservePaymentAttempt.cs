@@ -63,7 +63,7 @@ internal sealed class ReservePaymentAttemptHandler(
             await attempts.UpdateAsync(old, cancellationToken);
         }
 
-        var credentials = await RequireCredentialsAsync(command.TenantId, invoice.Gateway, cancellationToken);
+        var credentials = await credentialStore.RequireForAsync(command.TenantId, invoice.Gateway, cancellationToken);
         var rail = rails.ForGateway(invoice.Gateway);
         var sessionEnds = Instant.Min(invoice.ExpiresAt, now + platform.CheckoutSessionLifetime);
         var attempt = PaymentAttempt.Start(
@@ -72,18 +72,6 @@ internal sealed class ReservePaymentAttemptHandler(
         await attempts.InsertAsync(attempt, cancellationToken);
         return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials,
             superseded.Select(old => new GatewaySession(old.Reference, old.GatewayReference, old.Amount.Currency)).ToArray());
-    }
-
-    private async Task<GatewayCredentials?> RequireCredentialsAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)
-    {
-        if (!GatewayCredentialRules.WithCredentials.Contains(gateway))
-        {
-            return null;
-        }
-
-        return await credentialStore.FindAsync(tenantId, gateway, cancellationToken)
-            ?? throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.CredentialsMissing.Code,
-                $"Gateway {gateway} has no credentials for this tenant; set them with PUT /gateways/{gateway}/credentials");
     }
 
     // One item for the amount this attempt collects, so the items always sum to it (Midtrans refuses anything else).

@@ -53,8 +53,7 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
             HasCredentialsSql, new { TenantId = tenantId, Gateway = gateway }, session.Transaction, cancellationToken: cancellationToken));
         if (count == 0)
         {
-            throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.CredentialsMissing.Code,
-                $"Gateway {gateway} has no credentials for this tenant; set them with PUT /gateways/{gateway}/credentials");
+            throw GatewayCredentialRules.Missing(gateway);
         }
     }
 
