@@ -37,13 +37,73 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT @@in_transaction"));
     }
 
-    private static Invoice NewInvoice(Guid tenantId)
+    [Fact]
+    public async Task A_locking_read_of_another_tenants_invoice_finds_nothing_and_locks_nothing_of_it()
+    {
+        var ownerId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-LOCKS");
+        await InsertAsync(invoice);
+        await using var intruder = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await intruder.BeginAsync(CancellationToken.None);
+
+        var found = await new InvoiceRepository(intruder).FindForUpdateAsync(Guid.NewGuid(), invoice.Id, CancellationToken.None);
+
+        Assert.Null(found);
+        // While the intruder's transaction is open, the owner can lock its invoice and every child row at once.
+        await using var owner = await database.OpenAsync();
+        await using var ownerTransaction = await owner.BeginTransactionAsync();
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT) x", new { invoice.Id }, ownerTransaction));
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT id FROM invoice_line_items WHERE invoice_id = @Id FOR UPDATE NOWAIT) x", new { invoice.Id }, ownerTransaction));
+        Assert.Equal(3, await owner.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT) x", new { invoice.Id }, ownerTransaction));
+        await intruder.RollbackAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_locking_read_returns_the_whole_invoice_and_holds_its_rows()
+    {
+        var ownerId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-HELD");
+        await InsertAsync(invoice);
+        await using var holder = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await holder.BeginAsync(CancellationToken.None);
+
+        var found = await new InvoiceRepository(holder).FindForUpdateAsync(ownerId, invoice.Id, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal(invoice.Schedule!.Installments, found.Invoice.Schedule!.Installments);
+        Assert.Equal(invoice.LineItems.Select(l => l.Id), found.Invoice.LineItems.Select(l => l.Id));
+        await using var other = await database.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT",
+            "SELECT id FROM invoice_line_items WHERE invoice_id = @Id FOR UPDATE NOWAIT",
+            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT",
+        })
+        {
+            // 3572: "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set".
+            var refused = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => other.QueryAsync(sql, new { invoice.Id }, otherTransaction));
+            Assert.Contains("lock", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        await holder.RollbackAsync(CancellationToken.None);
+    }
+
+    private async Task InsertAsync(Invoice invoice)
+    {
+        await using var writer = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await writer.BeginAsync(CancellationToken.None);
+        await new InvoiceRepository(writer).InsertAsync(invoice, CancellationToken.None);
+        await writer.CommitAsync(CancellationToken.None);
+    }
+
+    private static Invoice NewInvoice(Guid tenantId, string externalId = "ORDER-REPO")
     {
         var terms = new InvoiceTerms(
             Currency.IDR, "sandbox", new FeeRule(0.01m, 1000),
             [new LineItem(Guid.CreateVersion7(), "Shoes", 2, Money.Amount(150_000, Currency.IDR), TaxRate.Parse("0.11"), "VAT", "ID")],
             new InstallmentPlan(3, null, 30, null), null, "Order", new Customer("Budi", null, null), null);
-        return Invoice.Create(Guid.CreateVersion7(), tenantId, "ORDER-REPO", null, null, terms, PaymentReference.New(), "tokentokentokentoken01", Now);
+        return Invoice.Create(Guid.CreateVersion7(), tenantId, externalId, null, null, terms, PaymentReference.New(), Guid.NewGuid().ToString("N")[..22], Now);
     }
 
     private async Task<Guid> CreateTenantAsync()

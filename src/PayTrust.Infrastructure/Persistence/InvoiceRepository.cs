@@ -13,8 +13,8 @@ namespace PayTrust.Infrastructure.Persistence;
 /// <summary>
 /// The invoice aggregate in <c>invoices</c>, <c>invoice_line_items</c> and <c>invoice_installments</c>,
 /// with its events in <c>outbox_events</c>. Every write is one batched command (one round trip) inside
-/// the caller's transaction; a read of an invoice is one round trip of four result sets (a locking read
-/// two: the invoice row first, then its children).
+/// the caller's transaction; a read of an invoice is one round trip of four result sets, a locking read
+/// too (the invoice row locked first, then its children).
 /// </summary>
 internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
 {
@@ -45,29 +45,30 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         """;
 
     // Commands lock the invoice first, found through (tenant_id, id): another tenant's id finds no row and
-    // locks nothing of the owner's. Only then are the children read, with locking reads (which always see
-    // the latest committed rows, whatever the transaction read before).
+    // locks nothing of the owner's. The children follow in the same round trip with locking reads (which
+    // always see the latest committed rows, whatever the transaction read before), each keyed by a scalar
+    // subquery on (tenant_id, id): the parameters arrive as literals, so for another tenant's id the
+    // optimizer sees "impossible WHERE" and reads — and locks — no child row at all (checked with EXPLAIN).
     // Spec §7.2: a lock wait gives up after 5 s (MySQL error 1205), and the transaction behaviour retries the
     // whole transaction. Set in the same round trip; it stays on the pooled connection, and every locking
     // read sets it, so it holds whatever the server's default is.
-    private const string LockInvoiceSql = $"""
+    private const string LockSql = $"""
         SET SESSION innodb_lock_wait_timeout = {LockWaitTimeoutSeconds};
-        SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE
-        """;
-
-    private const string LockWaitTimeoutSeconds = "5";
-
-    private const string LockChildrenSql = """
+        SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
                l.tax_category AS TaxCategory, l.country_code AS CountryCode
-        FROM invoice_line_items l JOIN invoices i ON i.id = l.invoice_id AND i.tenant_id = @TenantId
-        WHERE l.invoice_id = @Id ORDER BY l.line_number FOR UPDATE;
+        FROM invoice_line_items l
+        WHERE l.invoice_id = ({OwnedInvoiceSql}) ORDER BY l.line_number FOR UPDATE;
         SELECT s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
                s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
-        FROM invoice_installments s JOIN invoices i ON i.id = s.invoice_id AND i.tenant_id = @TenantId
-        WHERE s.invoice_id = @Id ORDER BY s.number FOR UPDATE;
+        FROM invoice_installments s
+        WHERE s.invoice_id = ({OwnedInvoiceSql}) ORDER BY s.number FOR UPDATE;
         SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;
         """;
+
+    private const string OwnedInvoiceSql = "SELECT o.id FROM invoices o WHERE o.tenant_id = @TenantId AND o.id = @Id";
+
+    private const string LockWaitTimeoutSeconds = "5";
 
     private const string ChildrenSql = """
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
@@ -121,12 +122,12 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     {
         if (session.Transaction is not null)
         {
-            return await ReadAsync(FindSql, tenantId, invoiceId, row: null, cancellationToken);
+            return await ReadAsync(FindSql, tenantId, invoiceId, cancellationToken);
         }
 
         try
         {
-            return await ReadAsync(FindInOwnSnapshotSql, tenantId, invoiceId, row: null, cancellationToken);
+            return await ReadAsync(FindInOwnSnapshotSql, tenantId, invoiceId, cancellationToken);
         }
         catch
         {
@@ -137,13 +138,8 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         }
     }
 
-    public async Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<InvoiceRow>(new CommandDefinition(
-            LockInvoiceSql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
-        return row is null ? null : await ReadAsync(LockChildrenSql, tenantId, invoiceId, row, cancellationToken);
-    }
+    public Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
+        ReadAsync(LockSql, tenantId, invoiceId, cancellationToken);
 
     public async Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken)
     {
@@ -236,12 +232,12 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     }
 
     /// <summary>Reads the children (and the invoice row itself unless already locked and read).</summary>
-    private async Task<StoredInvoice?> ReadAsync(string sql, Guid tenantId, Guid invoiceId, InvoiceRow? row, CancellationToken cancellationToken)
+    private async Task<StoredInvoice?> ReadAsync(string sql, Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             sql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
-        row ??= await results.ReadSingleOrDefaultAsync<InvoiceRow>();
+        var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
         var lines = (await results.ReadAsync<LineItemRow>()).ToArray();
         var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();
         var children = (await results.ReadAsync<Guid>()).ToArray();
