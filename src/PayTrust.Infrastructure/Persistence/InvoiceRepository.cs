@@ -52,7 +52,8 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     // Spec §7.2: a lock wait gives up after 5 s (MySQL error 1205), and the transaction behaviour retries the
     // whole transaction. Set in the same round trip; it stays on the pooled connection, and every locking
     // read sets it, so it holds whatever the server's default is.
-    private const string LockSql = $"""
+    // Internal: the payment attempt repository reads an invoice's attempts in the same round trip (LockWithAttemptsSql).
+    internal const string LockSql = $"""
         SET SESSION innodb_lock_wait_timeout = {LockWaitTimeoutSeconds};
         SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
@@ -237,6 +238,12 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         var connection = await session.GetConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             sql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+        return await ReadInvoiceAsync(results);
+    }
+
+    /// <summary>The four result sets of <see cref="FindSql"/> or <see cref="LockSql"/>, as the aggregate.</summary>
+    internal static async Task<StoredInvoice?> ReadInvoiceAsync(SqlMapper.GridReader results)
+    {
         var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
         var lines = (await results.ReadAsync<LineItemRow>()).ToArray();
         var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();

@@ -17,20 +17,19 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         expires_at AS ExpiresAt
         """;
 
-    // A plain read, not FOR UPDATE: the caller holds the invoice row lock, which every writer of an invoice's
-    // attempts takes first, so nothing can change them meanwhile. A locking read here took InnoDB gap locks
-    // on the (tenant_id, invoice_id) index, and the next insert into that gap — any other invoice's first
-    // attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests (docs/benchmarks.md).
-    private const string ActiveSql = $"""
+    // The invoice lock and everything read under it in one round trip. The attempts are a plain read, not FOR
+    // UPDATE: the invoice lock taken by the first statement keeps them current (every writer of an invoice's
+    // attempts takes it first, and the plain read's snapshot begins after it). A locking read here took InnoDB
+    // gap locks on the (tenant_id, invoice_id) index, and the next insert into that gap — any other invoice's
+    // first attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests
+    // (docs/benchmarks.md).
+    private const string LockWithAttemptsSql = $"""
+        {InvoiceRepository.LockSql}
         SELECT {Columns} FROM payment_attempts
-        WHERE tenant_id = @TenantId AND invoice_id = @InvoiceId AND status IN ('creating', 'pending')
+        WHERE tenant_id = @TenantId AND invoice_id = @Id AND status IN ('creating', 'pending')
         ORDER BY attempt_number;
-        SELECT COALESCE(MAX(attempt_number), 0) FROM payment_attempts WHERE tenant_id = @TenantId AND invoice_id = @InvoiceId;
+        SELECT COALESCE(MAX(attempt_number), 0) FROM payment_attempts WHERE tenant_id = @TenantId AND invoice_id = @Id;
         """;
-
-    private const string LockOneSql = $"SELECT {Columns} FROM payment_attempts WHERE tenant_id = @TenantId AND id = @Id FOR UPDATE";
-
-    private const string FindByReferenceSql = $"SELECT {Columns} FROM payment_attempts WHERE reference = @Reference";
 
     private const string InsertSql = """
         INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
@@ -45,30 +44,15 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         WHERE id = @Id AND tenant_id = @TenantId
         """;
 
-    public async Task<ActiveAttempts> ListActiveForInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    public async Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            ActiveSql, new { TenantId = tenantId, InvoiceId = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
-        var rows = await results.ReadAsync<AttemptRow>();
+            LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
+        var stored = await InvoiceRepository.ReadInvoiceAsync(results);
+        var active = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         var last = await results.ReadSingleAsync<long>();
-        return new ActiveAttempts(rows.Select(Restore).ToArray(), checked((int)last));
-    }
-
-    public async Task<PaymentAttempt?> FindForUpdateAsync(Guid tenantId, Guid attemptId, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(
-            LockOneSql, new { TenantId = tenantId, Id = attemptId }, session.Transaction, cancellationToken: cancellationToken));
-        return row is null ? null : Restore(row);
-    }
-
-    public async Task<PaymentAttempt?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(
-            FindByReferenceSql, new { Reference = reference }, session.Transaction, cancellationToken: cancellationToken));
-        return row is null ? null : Restore(row);
+        return stored is null ? null : new InvoiceAttempts(stored, active, checked((int)last));
     }
 
     public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken)

@@ -24,19 +24,19 @@ internal sealed class CancelInvoiceHandler(
     public async ValueTask<InvoiceView> Handle(CancelInvoice command, CancellationToken cancellationToken)
     {
         var tenantId = caller.RequireTenant();
-        var stored = await invoices.FindForUpdateAsync(tenantId, command.InvoiceId, cancellationToken)
+        var locked = await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
+        var stored = locked.Stored;
         var now = clock.GetCurrentInstant();
         stored.Invoice.Cancel(now);
         await invoices.UpdateAsync(stored.Invoice, cancellationToken);
-        await ExpireOpenSessionsAsync(tenantId, stored.Invoice, now, cancellationToken);
+        await ExpireOpenSessionsAsync(tenantId, stored.Invoice, locked.Active, now, cancellationToken);
         return stored.Invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(stored.Invoice.PaymentToken), now);
     }
 
-    private async Task ExpireOpenSessionsAsync(Guid tenantId, Invoice invoice, Instant now, CancellationToken cancellationToken)
+    private async Task ExpireOpenSessionsAsync(Guid tenantId, Invoice invoice, IReadOnlyList<PaymentAttempt> active, Instant now, CancellationToken cancellationToken)
     {
-        var open = (await attempts.ListActiveForInvoiceAsync(tenantId, invoice.Id, cancellationToken)).Attempts
-            .Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
+        var open = active.Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
         if (open.Length == 0)
         {
             return;

@@ -32,7 +32,7 @@ public sealed class PaymentAttemptFlow(ISender sender, PaymentRails rails)
         }
 
         var recorded = await sender.Send(new RecordCheckoutOpened(tenantId, invoiceId, attempt.Id, result.Value!), CancellationToken.None);
-        if (!recorded.Opened)
+        if (recorded.OpenedAttempt is not { } opened)
         {
             // The invoice closed (cancelled, paid, expired) while the gateway was opening the session: close it again.
             var session = new GatewaySession(checkout.Reference, result.Value!.GatewayReference, checkout.Amount.Currency);
@@ -46,7 +46,7 @@ public sealed class PaymentAttemptFlow(ISender sender, PaymentRails rails)
             await rails.CloseCheckoutAsync(attempt.Gateway, old, reservation.Credentials, CancellationToken.None);
         }
 
-        return new PaymentAttemptResult(recorded.Attempt, Created: true);
+        return new PaymentAttemptResult(opened, Created: true);
     }
 
 }

@@ -10,24 +10,22 @@ namespace PayTrust.Application.Features.Payments;
 /// Step 3 of taking an attempt when the gateway refused or could not be reached: the attempt is failed
 /// with the §7.6 code. The invoice is left as it was — no session was ever open, so nothing was initiated.
 /// </summary>
-public sealed record RecordCheckoutFailed(Guid TenantId, Guid InvoiceId, Guid AttemptId, FailureCode Failure) : ICommand<PaymentAttemptView>, IInnerCommand;
+public sealed record RecordCheckoutFailed(Guid TenantId, Guid InvoiceId, Guid AttemptId, FailureCode Failure) : ICommand<PaymentAttemptView?>, IInnerCommand;
 
-internal sealed class RecordCheckoutFailedHandler(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IClock clock)
-    : ICommandHandler<RecordCheckoutFailed, PaymentAttemptView>
+internal sealed class RecordCheckoutFailedHandler(IPaymentAttemptRepository attempts, IClock clock)
+    : ICommandHandler<RecordCheckoutFailed, PaymentAttemptView?>
 {
-    public async ValueTask<PaymentAttemptView> Handle(RecordCheckoutFailed command, CancellationToken cancellationToken)
+    public async ValueTask<PaymentAttemptView?> Handle(RecordCheckoutFailed command, CancellationToken cancellationToken)
     {
-        // The invoice lock first, as every writer of an invoice's attempts takes it (IPaymentAttemptRepository).
-        _ = await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
+        var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
             ?? throw Invoices.InvoiceSupport.NotFound(command.InvoiceId);
-        var attempt = await attempts.FindForUpdateAsync(command.TenantId, command.AttemptId, cancellationToken)
-            ?? throw new InvalidOperationException($"Attempt {command.AttemptId} vanished while its gateway call ran.");
-        if (attempt.Status == PaymentAttemptStatus.Creating)
+        if (locked.Active.FirstOrDefault(active => active.Id == command.AttemptId) is not { Status: PaymentAttemptStatus.Creating } attempt)
         {
-            attempt.Fail(command.Failure, clock.GetCurrentInstant());
-            await attempts.UpdateAsync(attempt, cancellationToken);
+            return null;
         }
 
+        attempt.Fail(command.Failure, clock.GetCurrentInstant());
+        await attempts.UpdateAsync(attempt, cancellationToken);
         return PaymentAttemptView.Of(attempt);
     }
 }

@@ -15,30 +15,31 @@ namespace PayTrust.Application.Features.Payments;
 /// </summary>
 public sealed record RecordCheckoutOpened(Guid TenantId, Guid InvoiceId, Guid AttemptId, CheckoutSession Session) : ICommand<CheckoutRecording>, IInnerCommand;
 
-public sealed record CheckoutRecording(PaymentAttemptView Attempt, bool Opened);
+/// <summary>The opened attempt, or null when it was not opened (the invoice closed, or the attempt was abandoned meanwhile).</summary>
+public sealed record CheckoutRecording(PaymentAttemptView? OpenedAttempt);
 
 internal sealed class RecordCheckoutOpenedHandler(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IClock clock)
     : ICommandHandler<RecordCheckoutOpened, CheckoutRecording>
 {
     public async ValueTask<CheckoutRecording> Handle(RecordCheckoutOpened command, CancellationToken cancellationToken)
     {
-        var invoice = (await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
-            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
-        var attempt = await attempts.FindForUpdateAsync(command.TenantId, command.AttemptId, cancellationToken)
-            ?? throw new InvalidOperationException($"Attempt {command.AttemptId} vanished while its gateway call ran.");
+        var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId);
+        var invoice = locked.Stored.Invoice;
         var now = clock.GetCurrentInstant();
 
-        // Abandoned by a later request (this one outlived PaymentAttempt.AbandonedAfter): the session is not ours to hand out.
-        if (attempt.Status != PaymentAttemptStatus.Creating)
+        // No longer creating: abandoned by a later request (this one outlived PaymentAttempt.AbandonedAfter),
+        // so the session is not ours to hand out.
+        if (locked.Active.FirstOrDefault(active => active.Id == command.AttemptId) is not { Status: PaymentAttemptStatus.Creating } attempt)
         {
-            return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: false);
+            return new CheckoutRecording(null);
         }
 
         if (!invoice.CanTakePaymentAt(now))
         {
             attempt.Expire(now);
             await attempts.UpdateAsync(attempt, cancellationToken);
-            return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: false);
+            return new CheckoutRecording(null);
         }
 
         attempt.Open(command.Session.GatewayReference, command.Session.CheckoutUrl, command.Session.ExpiresAt, now);
@@ -48,6 +49,6 @@ internal sealed class RecordCheckoutOpenedHandler(IInvoiceRepository invoices, I
             await invoices.UpdateAsync(invoice, cancellationToken);
         }
 
-        return new CheckoutRecording(PaymentAttemptView.Of(attempt), Opened: true);
+        return new CheckoutRecording(PaymentAttemptView.Of(attempt));
     }
 }

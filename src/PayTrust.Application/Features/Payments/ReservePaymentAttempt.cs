@@ -26,29 +26,29 @@ public sealed record ReservePaymentAttempt(Guid TenantId, Guid InvoiceId, int? I
 public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials, IReadOnlyList<GatewaySession> Superseded);
 
 internal sealed class ReservePaymentAttemptHandler(
-    IInvoiceRepository invoices, IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore,
+    IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore,
     PaymentRails rails, IPlatformSettings platform, IClock clock)
     : ICommandHandler<ReservePaymentAttempt, AttemptReservation>
 {
     public async ValueTask<AttemptReservation> Handle(ReservePaymentAttempt command, CancellationToken cancellationToken)
     {
-        var invoice = (await invoices.FindForUpdateAsync(command.TenantId, command.InvoiceId, cancellationToken)
-            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
+        var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId);
+        var invoice = locked.Stored.Invoice;
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
 
-        var active = await attempts.ListActiveForInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken);
-        if (active.Attempts.Any(attempt => attempt.IsInProgressAt(now)))
+        if (locked.Active.Any(attempt => attempt.IsInProgressAt(now)))
         {
             throw new PayTrustException(ErrorKind.Conflict, "payment_in_progress", "payment already in progress");
         }
 
-        if (active.Attempts.FirstOrDefault(attempt => attempt.CanBeReusedFor(due, now)) is { } open)
+        if (locked.Active.FirstOrDefault(attempt => attempt.CanBeReusedFor(due, now)) is { } open)
         {
             return new AttemptReservation(PaymentAttemptView.Of(open), null, null, []);
         }
 
-        foreach (var abandoned in active.Attempts.Where(attempt => attempt.Status == PaymentAttemptStatus.Creating))
+        foreach (var abandoned in locked.Active.Where(attempt => attempt.Status == PaymentAttemptStatus.Creating))
         {
             abandoned.Abandon(now);
             await attempts.UpdateAsync(abandoned, cancellationToken);
@@ -56,7 +56,7 @@ internal sealed class ReservePaymentAttemptHandler(
 
         // An open session for another amount (money arrived since, or it is about to end) must not stay payable
         // beside the new one: it is expired here and closed at the gateway once the new one is open.
-        var superseded = active.Attempts.Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
+        var superseded = locked.Active.Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
         foreach (var old in superseded)
         {
             old.Expire(now);
@@ -67,7 +67,7 @@ internal sealed class ReservePaymentAttemptHandler(
         var rail = rails.ForGateway(invoice.Gateway);
         var sessionEnds = Instant.Min(invoice.ExpiresAt, now + platform.CheckoutSessionLifetime);
         var attempt = PaymentAttempt.Start(
-            command.TenantId, invoice.Id, invoice.PaymentReference, active.LastAttemptNumber + 1, due.InstallmentNumber,
+            command.TenantId, invoice.Id, invoice.PaymentReference, locked.LastAttemptNumber + 1, due.InstallmentNumber,
             due.Amount, rail.Code, invoice.Gateway, now, sessionEnds);
         await attempts.InsertAsync(attempt, cancellationToken);
         return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials,
