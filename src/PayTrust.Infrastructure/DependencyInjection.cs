@@ -22,7 +22,7 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
         DapperTypeHandlers.Register();
-        services.AddSingleton(provider => new MySqlDataSourceBuilder(PooledConnectionString(ConnectionString(provider.GetRequiredService<IConfiguration>()))).Build());
+        services.AddSingleton(provider => PayTrustDataSource.Build(PooledConnectionString(ConnectionString(provider.GetRequiredService<IConfiguration>()))));
         services.AddSingleton<IClock>(new StorageClock(SystemClock.Instance));
         services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(
             Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));

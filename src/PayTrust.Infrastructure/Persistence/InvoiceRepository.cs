@@ -49,12 +49,9 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     // always see the latest committed rows, whatever the transaction read before), each keyed by a scalar
     // subquery on (tenant_id, id): the parameters arrive as literals, so for another tenant's id the
     // optimizer sees "impossible WHERE" and reads — and locks — no child row at all (checked with EXPLAIN).
-    // Spec §7.2: a lock wait gives up after 5 s (MySQL error 1205), and the transaction behaviour retries the
-    // whole transaction. Set in the same round trip; it stays on the pooled connection, and every locking
-    // read sets it, so it holds whatever the server's default is.
+    // Lock waits give up after 5 s (spec §7.2), set once per connection by PayTrustDataSource.
     // Internal: the payment attempt repository reads an invoice's attempts in the same round trip (LockWithAttemptsSql).
     internal const string LockSql = $"""
-        SET SESSION innodb_lock_wait_timeout = {LockWaitTimeoutSeconds};
         SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
                l.tax_category AS TaxCategory, l.country_code AS CountryCode
@@ -68,8 +65,6 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         """;
 
     private const string OwnedInvoiceSql = "SELECT o.id FROM invoices o WHERE o.tenant_id = @TenantId AND o.id = @Id";
-
-    private const string LockWaitTimeoutSeconds = "5";
 
     private const string ChildrenSql = """
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,

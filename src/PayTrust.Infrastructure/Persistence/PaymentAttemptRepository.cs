@@ -17,7 +17,8 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         expires_at AS ExpiresAt
         """;
 
-    // The invoice lock and everything read under it in one round trip. The attempts are a plain read, not FOR
+    // The invoice lock and everything read under it in one round trip. All of the invoice's attempts are read
+    // (an invoice has a handful), which gives the last attempt number without another statement. They are a plain read, not FOR
     // UPDATE: the invoice lock taken by the first statement keeps them current (every writer of an invoice's
     // attempts takes it first, and the plain read's snapshot begins after it). A locking read here took InnoDB
     // gap locks on the (tenant_id, invoice_id) index, and the next insert into that gap — any other invoice's
@@ -26,9 +27,8 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
     private const string LockWithAttemptsSql = $"""
         {InvoiceRepository.LockSql}
         SELECT {Columns} FROM payment_attempts
-        WHERE tenant_id = @TenantId AND invoice_id = @Id AND status IN ('creating', 'pending')
+        WHERE tenant_id = @TenantId AND invoice_id = @Id
         ORDER BY attempt_number;
-        SELECT COALESCE(MAX(attempt_number), 0) FROM payment_attempts WHERE tenant_id = @TenantId AND invoice_id = @Id;
         """;
 
     private const string InsertSql = """
@@ -50,9 +50,9 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
         var stored = await InvoiceRepository.ReadInvoiceAsync(results);
-        var active = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
-        var last = await results.ReadSingleAsync<long>();
-        return stored is null ? null : new InvoiceAttempts(stored, active, checked((int)last));
+        var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
+        var active = all.Where(attempt => attempt.Status is PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending).ToArray();
+        return stored is null ? null : new InvoiceAttempts(stored, active, all.Length == 0 ? 0 : all[^1].AttemptNumber);
     }
 
     public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
