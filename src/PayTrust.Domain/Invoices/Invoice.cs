@@ -280,7 +280,11 @@ public sealed class Invoice
     }
 
     /// <summary>Whether the invoice can take money: not paid, cancelled or expired.</summary>
-    public bool IsOpenForPayment => Status is InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed;
+    public bool IsOpenForPayment => TakesPayments(Status);
+
+    /// <summary>The statuses in which an invoice can take money: all but paid, cancelled and expired.</summary>
+    public static bool TakesPayments(InvoiceStatus status) =>
+        status is InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed;
 
     /// <summary>Open for payment and not past its expiry (which the expiry worker may not have recorded yet).</summary>
     public bool CanTakePaymentAt(Instant now) => IsOpenForPayment && now < ExpiresAt;

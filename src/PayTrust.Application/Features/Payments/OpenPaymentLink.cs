@@ -36,7 +36,8 @@ public sealed record PaymentLinkInvoice(
     /// <summary>Digits after the decimal point in the currency's major unit, for showing amounts.</summary>
     public int CurrencyExponent => Domain.Monetary.Currency.Parse(CurrencyCode).Exponent;
 
-    public bool HasLapsedAt(Instant now) => Status is "draft" or "pending" or "partially_paid" or "failed" && now >= ExpiresAt;
+    /// <summary>The same rule as <see cref="Domain.Invoices.Invoice.CanTakePaymentAt"/>, on the summary the link reads.</summary>
+    public bool CanTakePaymentAt(Instant now) => Domain.Invoices.Invoice.TakesPayments(Domain.Invoices.StatusNames.Parse(Status)) && now < ExpiresAt;
 }
 
 internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptFlow flow, IClock clock)
@@ -58,7 +59,7 @@ internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptF
             return new PaymentLinkOutcome(PaymentLinkResult.NotFound);
         }
 
-        if (invoice.Status is "fully_paid" or "cancelled" or "expired" || invoice.HasLapsedAt(clock.GetCurrentInstant()))
+        if (!invoice.CanTakePaymentAt(clock.GetCurrentInstant()))
         {
             return new PaymentLinkOutcome(PaymentLinkResult.Closed, invoice);
         }
