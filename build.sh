@@ -64,6 +64,11 @@ need_wrk() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
 
+# Browser tests drive Debian's Chromium through Playwright (which cannot download its own browser here).
+need_chromium() {
+  [ -n "${PAYTRUST_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 random_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -292,6 +297,7 @@ summarise_trx() { # prints "N passed, N failed[, N skipped]" from every TRX file
 cmd_test() {
   need_dotnet
   need_mariadb
+  need_chromium
   local dir="$STATE/testdb" port password results rc=0
   db_stop "$dir"; rm -rf "$dir"
   port=$(free_port); password=$(random_hex 12)
