@@ -24,6 +24,8 @@ public static class DependencyInjection
         services.AddScoped<Features.Payments.Rails.PaymentRails>();
         services.AddSingleton<Features.Payments.Rails.PaymentMetrics>();
         services.AddSingleton<Abstractions.ICheckoutGateway, Features.Sandbox.SandboxCheckoutGateway>();
+        // Beside the Xendit and Midtrans protocols (AddGatewayClients); stateless, like them.
+        services.AddSingleton<Abstractions.IWebhookProtocol, Features.Sandbox.SandboxWebhooks>();
         services.AddScoped<Features.Payments.PaymentAttemptFlow>();
         // Singletons: validators are stateless, and building one compiles an expression tree per rule,
         // which per request cost a create-invoice about a millisecond of CPU (measured, docs/benchmarks.md).

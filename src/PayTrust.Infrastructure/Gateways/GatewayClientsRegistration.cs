@@ -12,7 +12,8 @@ public static class GatewayClientsRegistration
     /// <summary>
     /// The Xendit and Midtrans clients as typed HttpClients, each behind a timeout and nothing else: no retry,
     /// because a retried creation can open a second checkout for one attempt (spec §7.2). Both are added as
-    /// <see cref="ICheckoutGateway"/> alongside any other gateway (the built-in sandbox), never instead of one.
+    /// <see cref="ICheckoutGateway"/> alongside any other gateway (the built-in sandbox), never instead of one; their
+    /// webhook protocols likewise as <see cref="IWebhookProtocol"/>.
     /// </summary>
     public static IServiceCollection AddGatewayClients(this IServiceCollection services)
     {
@@ -20,6 +21,9 @@ public static class GatewayClientsRegistration
         services.AddHttpClient<MidtransGateway>(Configure).AddResilienceHandler("midtrans", AddTimeout);
         services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<XenditGateway>());
         services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<MidtransGateway>());
+        // Their webhook protocols: stateless, so one each for the process, added beside the sandbox's.
+        services.AddSingleton<IWebhookProtocol, XenditWebhooks>();
+        services.AddSingleton<IWebhookProtocol, MidtransWebhooks>();
         return services;
     }
 

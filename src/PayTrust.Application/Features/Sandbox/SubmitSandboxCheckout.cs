@@ -42,12 +42,46 @@ public sealed record SandboxCheckoutOutcome(SandboxCheckoutResult Result, Sandbo
 
 /// <summary>
 /// The sandbox webhook body. <c>id</c> is unique per event (the receiver deduplicates on it); <c>data.reference</c>
-/// is PayTrust's attempt reference; amounts are minor units.
+/// is PayTrust's attempt reference; amounts are minor units. Types: "payment.succeeded" (status paid),
+/// "payment.failed" (declined, expired), "refund.succeeded" (refunded: <c>data.amount</c> is the refund's amount and
+/// <c>data.transaction_id</c> the refunded payment's).
 /// </summary>
-public sealed record SandboxWebhookEvent(string Id, string Type, Instant CreatedAt, SandboxWebhookData Data);
+public sealed record SandboxWebhookEvent(string Id, string Type, Instant CreatedAt, SandboxWebhookData Data)
+{
+    /// <summary>A refund of a sandbox payment, for tests and demos: the checkout page has no refund button.</summary>
+    public static SandboxWebhookEvent RefundSucceeded(
+        string reference, string transactionId, long amount, string currency, Instant now, string? refundId = null, string? reason = null) =>
+        new("evt_" + Guid.NewGuid().ToString("N"), "refund.succeeded", now,
+            new SandboxWebhookData(reference, transactionId, "refunded", amount, currency, null)
+            {
+                RefundId = refundId ?? "sbx_rfd_" + Guid.NewGuid().ToString("N"),
+                Reason = reason,
+            });
+}
 
 public sealed record SandboxWebhookData(
-    string Reference, string TransactionId, string Status, long Amount, string Currency, string? FailureCode);
+    string Reference, string TransactionId, string Status, long Amount, string Currency, string? FailureCode)
+{
+    // Refunds only. Left out of the JSON when null, so payment events keep exactly the shape they always had.
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RefundId { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+}
+
+/// <summary>The sandbox webhook's JSON: snake_case, NodaTime instants in ISO form, every field written (nulls too) but the refund-only ones.</summary>
+public static class SandboxWebhookJson
+{
+    public static JsonSerializerOptions Options { get; } = new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+
+    public static byte[] Serialize(SandboxWebhookEvent webhook) => JsonSerializer.SerializeToUtf8Bytes(webhook, Options);
+}
 
 internal sealed class SubmitSandboxCheckoutValidator : AbstractValidator<SubmitSandboxCheckout>
 {
@@ -64,12 +98,6 @@ internal sealed class SubmitSandboxCheckoutValidator : AbstractValidator<SubmitS
 internal sealed class SubmitSandboxCheckoutHandler(ISender sender, ISandboxWebhookSender webhooks, IPlatformSettings platform, IClock clock)
     : IRequestHandler<SubmitSandboxCheckout, SandboxCheckoutOutcome>
 {
-    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
-
     public async ValueTask<SandboxCheckoutOutcome> Handle(SubmitSandboxCheckout request, CancellationToken cancellationToken)
     {
         var checkout = await sender.Send(new GetSandboxCheckout(request.Reference), cancellationToken);
@@ -85,7 +113,7 @@ internal sealed class SubmitSandboxCheckoutHandler(ISender sender, ISandboxWebho
 
         var now = clock.GetCurrentInstant();
         var webhook = EventFor(checkout, request, now);
-        var body = JsonSerializer.SerializeToUtf8Bytes(webhook, Json);
+        var body = SandboxWebhookJson.Serialize(webhook);
         var signature = SandboxWebhookSignature.Sign(platform.SandboxWebhookSecret, now, body);
         var status = await webhooks.SendAsync(platform.SandboxWebhookUrl, body, signature, cancellationToken);
         return status is { } answered

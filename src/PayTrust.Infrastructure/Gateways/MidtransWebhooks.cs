@@ -1,0 +1,310 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Infrastructure.Gateways;
+
+/// <summary>
+/// Midtrans' HTTP notification (spec §7.3, §7.4). <c>signature_key</c> = lowercase hex SHA-512 of
+/// order_id + status_code + gross_amount + the tenant's server key, over the strings exactly as received. The
+/// signature covers neither <c>transaction_status</c> nor <c>fraud_status</c>, so a notification whose status
+/// contradicts its signed <c>status_code</c> is refused too (<see cref="SignedStatusCodes"/>, ADR 13).
+/// </summary>
+internal sealed class MidtransWebhooks : IWebhookProtocol
+{
+    /// <summary>Midtrans takes IDR only, and its older notifications carry no currency field.</summary>
+    public const string DefaultCurrency = "IDR";
+
+    public string Gateway => MidtransGateway.GatewayCode;
+
+    /// <summary>
+    /// The status_code values Midtrans signs with each transaction_status (and fraud_status), from its notification
+    /// samples: 200 for money that moved (capture+accept, settlement, refund, partial_refund), 201 for what waits
+    /// (pending, capture+challenge), 202 for rejections (deny, cancel, capture+deny), 202 or 407 for expire. Null
+    /// for a status this protocol does not know: Parse calls that Malformed, so it needs no judging here.
+    /// </summary>
+    internal static IReadOnlyList<string>? SignedStatusCodes(string? transactionStatus, string? fraudStatus) => (transactionStatus, fraudStatus) switch
+    {
+        ("settlement" or "refund" or "partial_refund", _) => ["200"],
+        ("capture" or "authorize", null or "accept") => ["200"],
+        ("capture" or "authorize", "challenge") => ["201"],
+        ("capture", "deny") => ["202"],
+        ("pending", _) => ["201"],
+        ("deny" or "cancel" or "failure", _) => ["202"],
+        ("expire", _) => ["202", "407"],
+        _ => null,
+    };
+
+    public string? ReadReference(ReadOnlySpan<byte> body)
+    {
+        using var document = WebhookJson.TryParseObject(body);
+        return document is null ? null : NonEmpty(WebhookJson.StringOf(document.RootElement, "order_id"));
+    }
+
+    public bool Verify(ReadOnlySpan<byte> body, IWebhookHeaders headers, GatewayCredentials? credentials, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (credentials is null || credentials.Gateway != Gateway || string.IsNullOrEmpty(credentials.ServerKey))
+        {
+            return false;
+        }
+
+        using var document = WebhookJson.TryParseObject(body);
+        if (document is null)
+        {
+            return false;
+        }
+
+        var root = document.RootElement;
+        if (WebhookJson.StringOf(root, "order_id") is not { } orderId
+            || WebhookJson.StringOf(root, "status_code") is not { } statusCode
+            || WebhookJson.StringOf(root, "gross_amount") is not { } grossAmount
+            || WebhookJson.StringOf(root, "signature_key") is not { } signature)
+        {
+            return false;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Signature(orderId, statusCode, grossAmount, credentials.ServerKey));
+        // Byte for byte against the lowercase hex Midtrans documents: the expected length is fixed (128), so only a
+        // received signature's own length shows in the timing.
+        var signed = CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(signature));
+        var consistent = SignedStatusCodes(WebhookJson.StringOf(root, "transaction_status"), WebhookJson.StringOf(root, "fraud_status")) is not { } codes
+            || codes.Contains(statusCode);
+        return signed & consistent;
+    }
+
+    /// <summary>Lowercase hex SHA-512 of order_id + status_code + gross_amount + server key (Midtrans' "signature_key").</summary>
+    internal static string Signature(string orderId, string statusCode, string grossAmount, string serverKey) =>
+        Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(orderId + statusCode + grossAmount + serverKey)));
+
+    public WebhookParseResult Parse(ReadOnlySpan<byte> body, IWebhookHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        using var document = WebhookJson.TryParseObject(body);
+        if (document is null)
+        {
+            return WebhookParseResult.Malformed("body is not a JSON object");
+        }
+
+        var root = document.RootElement;
+        if (NonEmpty(WebhookJson.StringOf(root, "order_id")) is not { } orderId)
+        {
+            return WebhookParseResult.Malformed("missing order_id");
+        }
+
+        if (NonEmpty(WebhookJson.StringOf(root, "transaction_status")) is not { } status)
+        {
+            return WebhookParseResult.Malformed("missing transaction_status");
+        }
+
+        if (NonEmpty(WebhookJson.StringOf(root, "status_code")) is not { } statusCode)
+        {
+            return WebhookParseResult.Malformed("missing status_code");
+        }
+
+        if (NonEmpty(WebhookJson.StringOf(root, "transaction_id")) is not { } transactionId)
+        {
+            return WebhookParseResult.Malformed("missing transaction_id");
+        }
+
+        var fraud = WebhookJson.StringOf(root, "fraud_status");
+        var (kind, report) = Map(status, fraud);
+        if (report is null)
+        {
+            return WebhookParseResult.Malformed(kind is null
+                ? $"unknown transaction_status {WebhookJson.Word(status)}"
+                : $"transaction_status {WebhookJson.Word(status)} with fraud_status {WebhookJson.Word(fraud)}");
+        }
+
+        var currency = root.TryGetProperty("currency", out _) ? NonEmpty(WebhookJson.StringOf(root, "currency")) : DefaultCurrency;
+        if (currency is null)
+        {
+            return WebhookParseResult.Malformed("currency is not a currency code");
+        }
+
+        var gross = WebhookJson.StringOf(root, "gross_amount");
+        if (gross is null)
+        {
+            return WebhookParseResult.Malformed("missing gross_amount");
+        }
+
+        if (WebhookAmount.FromText(gross, currency, out var amount) is { } amountProblem)
+        {
+            return WebhookParseResult.Malformed($"gross_amount {amountProblem}");
+        }
+
+        var notification = new GatewayNotification
+        {
+            Kind = kind!.Value,
+            Gateway = Gateway,
+            AttemptReference = orderId,
+            DedupKey = $"{transactionId}:{status}:{statusCode}",
+            GatewayTransactionId = transactionId,
+            GatewayStatus = status,
+            Status = report,
+            CurrencyCode = currency,
+            Amount = amount,
+            AmountAsReceived = gross,
+            PaymentMethod = NonEmpty(WebhookJson.StringOf(root, "payment_type")),
+        };
+
+        return kind == NotificationKind.Refund ? Refund(root, notification) : Payment(root, notification);
+    }
+
+    /// <summary>settlement_time once settled, else transaction_time: both Asia/Jakarta local times.</summary>
+    private static WebhookParseResult Payment(JsonElement root, GatewayNotification notification)
+    {
+        var field = root.TryGetProperty("settlement_time", out var settled) && settled.ValueKind != JsonValueKind.Null ? "settlement_time" : "transaction_time";
+        if (!TryJakartaTime(root, field, out var occurredAt))
+        {
+            return WebhookParseResult.Malformed($"unreadable {field}");
+        }
+
+        return WebhookParseResult.Parsed(notification with { OccurredAt = occurredAt });
+    }
+
+    /// <summary>
+    /// A refund notification lists every refund of the transaction in <c>refunds</c> (oldest first) with
+    /// <c>refund_amount</c> at the top being their total; the newest is the one this notification announces. The
+    /// Core API's own answer shape (one refund at the top level) is read too.
+    /// </summary>
+    private static WebhookParseResult Refund(JsonElement root, GatewayNotification notification)
+    {
+        var refunds = new List<GatewayRefund>();
+        if (root.TryGetProperty("refunds", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                return WebhookParseResult.Malformed("refunds is not a list");
+            }
+
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ReadRefund(item, notification.CurrencyCode, out var refund) is { } problem)
+                {
+                    return WebhookParseResult.Malformed(problem);
+                }
+
+                refunds.Add(refund!);
+            }
+        }
+        else if (root.TryGetProperty("refund_chargeback_id", out _))
+        {
+            if (ReadRefund(root, notification.CurrencyCode, out var refund) is { } problem)
+            {
+                return WebhookParseResult.Malformed(problem);
+            }
+
+            refunds.Add(refund!);
+        }
+
+        if (refunds.Count == 0)
+        {
+            return WebhookParseResult.Malformed("refund notification without refunds");
+        }
+
+        var newest = refunds[^1];
+        return WebhookParseResult.Parsed(notification with
+        {
+            // Each refund is an event of its own: without its id, a second partial refund would carry the same
+            // transaction_id, transaction_status and status_code as the first and be dropped as its duplicate.
+            DedupKey = $"{notification.DedupKey}:{newest.RefundId}",
+            RefundId = newest.RefundId,
+            RefundAmount = newest.Amount,
+            RefundReason = newest.Reason,
+            OccurredAt = newest.OccurredAt,
+            Refunds = refunds,
+        });
+    }
+
+    private static string? ReadRefund(JsonElement item, string currency, out GatewayRefund? refund)
+    {
+        refund = null;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return "refund is not an object";
+        }
+
+        if (!item.TryGetProperty("refund_chargeback_id", out var idValue))
+        {
+            return "refund without refund_chargeback_id";
+        }
+
+        // Documented as a number (1, 2, …); a string form is taken as it is.
+        var id = idValue.ValueKind switch
+        {
+            JsonValueKind.Number when idValue.TryGetInt64(out var number) && number >= 0 => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JsonValueKind.String => NonEmpty(WebhookJson.StringOf(item, "refund_chargeback_id")),
+            _ => null,
+        };
+        if (id is null || id.Length > 64)
+        {
+            return "unreadable refund_chargeback_id";
+        }
+
+        if (!item.TryGetProperty("refund_amount", out var amountValue))
+        {
+            return "refund without refund_amount";
+        }
+
+        var problem = amountValue.ValueKind == JsonValueKind.String
+            ? WebhookAmount.FromText(WebhookJson.StringOf(item, "refund_amount"), currency, out var amount)
+            : WebhookAmount.FromNumber(amountValue, currency, out amount, out _);
+        if (problem is not null)
+        {
+            return $"refund_amount {problem}";
+        }
+
+        if (!TryJakartaTime(item, "created_at", out var createdAt))
+        {
+            return "unreadable refund created_at";
+        }
+
+        refund = new GatewayRefund(id, amount, NonEmpty(WebhookJson.StringOf(item, "reason")), createdAt);
+        return null;
+    }
+
+    /// <summary>An absent or null time is fine (null); one that is there must read as "yyyy-MM-dd HH:mm:ss" in Asia/Jakarta.</summary>
+    private static bool TryJakartaTime(JsonElement element, string field, out Instant? time)
+    {
+        time = null;
+        if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        time = MidtransGateway.JakartaTime(WebhookJson.StringOf(element, field));
+        return time is not null;
+    }
+
+    /// <summary>
+    /// transaction_status (and fraud_status) in PayTrust's terms. A null report is Malformed: an unknown status
+    /// (kind null too), or a known one with a fraud_status that contradicts it.
+    /// </summary>
+    private static (NotificationKind? Kind, PaymentStatusReport? Report) Map(string status, string? fraud) => (status, fraud) switch
+    {
+        ("settlement", null or "accept") => (NotificationKind.Payment, PaymentStatusReport.Settled),
+        ("capture", null or "accept") => (NotificationKind.Payment, PaymentStatusReport.Settled),
+        ("capture", "challenge") => (NotificationKind.Payment, PaymentStatusReport.AwaitingReview),
+        ("capture", "deny") => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.FraudRejected)),
+        // Pre-authorisation (PayTrust never asks for it): funds reserved, not captured.
+        ("authorize", null or "accept" or "challenge") => (NotificationKind.Payment, PaymentStatusReport.Pending),
+        ("pending", _) => (NotificationKind.Payment, PaymentStatusReport.Pending),
+        ("deny", "deny") => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.FraudRejected)),
+        ("deny", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Declined)),
+        // PayTrust never cancels through Midtrans (it expires); a cancel comes from the customer's side of the
+        // checkout or the merchant's Midtrans dashboard, and for the attempt the customer did not pay either way.
+        ("cancel", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.CancelledByCustomer)),
+        ("expire", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Expired)),
+        // "Unexpected error occurred during transaction processing" at Midtrans: not the customer's refusal.
+        ("failure", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.UnexpectedGatewayResponse)),
+        ("refund" or "partial_refund", _) => (NotificationKind.Refund, PaymentStatusReport.Settled),
+        ("settlement" or "capture" or "authorize", _) => (NotificationKind.Payment, null),
+        _ => (null, null),
+    };
+
+    private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}
