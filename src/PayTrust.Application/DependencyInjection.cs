@@ -27,6 +27,8 @@ public static class DependencyInjection
         // Beside the Xendit and Midtrans protocols (AddGatewayClients); stateless, like them.
         services.AddSingleton<Abstractions.IWebhookProtocol, Features.Sandbox.SandboxWebhooks>();
         services.AddScoped<Features.Payments.PaymentAttemptFlow>();
+        services.AddScoped<Features.Payments.PaymentApplier>();
+        services.AddScoped<Features.Webhooks.NotificationApplier>();
         // Singletons: validators are stateless, and building one compiles an expression tree per rule,
         // which per request cost a create-invoice about a millisecond of CPU (measured, docs/benchmarks.md).
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -80,6 +80,7 @@ internal sealed partial class ExceptionToProblemHandler(
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.BusinessRule => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         ErrorKind.Gateway => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -91,6 +92,7 @@ internal sealed partial class ExceptionToProblemHandler(
         ErrorKind.Conflict => "Conflict",
         ErrorKind.BusinessRule => "Request refused",
         ErrorKind.Unavailable => "Service unavailable",
+        ErrorKind.Unauthenticated => "Unauthorized",
         ErrorKind.Gateway => "Gateway error",
         _ => "Error",
     };

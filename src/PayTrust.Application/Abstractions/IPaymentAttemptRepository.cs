@@ -9,16 +9,29 @@ namespace PayTrust.Application.Abstractions;
 public interface IPaymentAttemptRepository
 {
     /// <summary>
-    /// Locks the tenant's invoice (as <see cref="IInvoiceRepository.FindForUpdateAsync"/>) and reads its creating
-    /// and pending attempts and the highest attempt number it has used, in one round trip; null when the tenant
+    /// Locks the tenant's invoice (as <see cref="IInvoiceRepository.FindForUpdateAsync"/>) and reads all its
+    /// attempts, in one round trip; null when the tenant
     /// has no such invoice.
     /// </summary>
     Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
+
+    /// <summary>Whose attempt a gateway's reference names (a webhook carries no tenant): a plain read, no lock.</summary>
+    Task<AttemptOwner?> FindOwnerAsync(string reference, CancellationToken cancellationToken);
 
     Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 
     Task UpdateAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 }
 
-/// <summary>A locked invoice with its active (creating or pending) attempts.</summary>
-public sealed record InvoiceAttempts(StoredInvoice Stored, IReadOnlyList<PaymentAttempt> Active, int LastAttemptNumber);
+/// <summary>A locked invoice with all its attempts, oldest first.</summary>
+public sealed record InvoiceAttempts(StoredInvoice Stored, IReadOnlyList<PaymentAttempt> All)
+{
+    /// <summary>The creating and pending attempts.</summary>
+    public IReadOnlyList<PaymentAttempt> Active { get; } =
+        All.Where(attempt => attempt.Status is PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending).ToArray();
+
+    public int LastAttemptNumber => All.Count == 0 ? 0 : All[^1].AttemptNumber;
+}
+
+/// <summary>The tenant, invoice and gateway an attempt reference belongs to.</summary>
+public sealed record AttemptOwner(Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway);

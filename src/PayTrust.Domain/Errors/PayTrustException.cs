@@ -15,6 +15,8 @@ public enum ErrorKind
     Unavailable,
     /// <summary>A payment gateway refused or failed the call; the code names the §7.6 failure (502).</summary>
     Gateway,
+    /// <summary>The caller could not be authenticated, e.g. a webhook whose signature does not verify (401).</summary>
+    Unauthenticated,
 }
 
 /// <summary>

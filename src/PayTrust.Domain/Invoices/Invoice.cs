@@ -334,8 +334,15 @@ public sealed class Invoice
     }
 
     /// <summary>
+    /// Whether money received now can be applied: not once the invoice is cancelled or expired (such money is
+    /// recorded and reported as a discrepancy instead). A fully paid invoice still takes it, as overpayment.
+    /// </summary>
+    public bool CanApplyMoney => Status is not (InvoiceStatus.Cancelled or InvoiceStatus.Expired);
+
+    /// <summary>
     /// Applies money received (spec §5): installments first in order with carry-forward, the excess
-    /// beyond the total as overpayment; partially_paid or fully_paid accordingly.
+    /// beyond the total as overpayment; partially_paid or fully_paid accordingly. More money for a fully
+    /// paid invoice only grows its overpayment.
     /// </summary>
     public void ApplyPayment(Money amount, Instant now)
     {
@@ -349,12 +356,14 @@ public sealed class Invoice
             throw new ArgumentOutOfRangeException(nameof(amount), amount, "A payment is at least 1 minor unit.");
         }
 
-        if (InvoiceStateMachine.IsTerminal(Status))
+        if (!CanApplyMoney)
         {
             throw NotPayable();
         }
 
+        var wasFullyPaid = Status == InvoiceStatus.FullyPaid;
         AmountPaid += amount;
+        UpdatedAt = now;
         if (Schedule is not null)
         {
             var (schedule, _, newlyPaid) = Schedule.Apply(amount, now);
@@ -367,6 +376,11 @@ public sealed class Invoice
         }
 
         Overpayment = AmountPaid > Totals.Total ? AmountPaid - Totals.Total : Money.Zero(Currency);
+        if (wasFullyPaid)
+        {
+            return;
+        }
+
         if (AmountPaid >= Totals.Total)
         {
             PaidAt = now;

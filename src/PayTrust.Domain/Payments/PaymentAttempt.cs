@@ -147,6 +147,38 @@ public sealed class PaymentAttempt
         UpdatedAt = now;
     }
 
+    /// <summary>
+    /// The gateway reports the money paid. Whatever the attempt's state, the money arrived: an expired, superseded
+    /// or failed session that was paid anyway is still paid. Returns false when it was already succeeded.
+    /// </summary>
+    public bool MarkPaid(Instant now)
+    {
+        if (Status == PaymentAttemptStatus.Succeeded)
+        {
+            return false;
+        }
+
+        Status = PaymentAttemptStatus.Succeeded;
+        FailureCode = null;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>
+    /// The gateway reports the payment refused (declined, expired, cancelled…). Only an open attempt changes; a
+    /// rejection that arrives after a success or a close is history, not news. Returns whether it changed.
+    /// </summary>
+    public bool RecordRejection(FailureCode failure, Instant now)
+    {
+        if (Status is not (PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending))
+        {
+            return false;
+        }
+
+        Fail(failure, now);
+        return true;
+    }
+
     /// <summary>An abandoned creation (its process died before recording the gateway's answer).</summary>
     public void Abandon(Instant now)
     {

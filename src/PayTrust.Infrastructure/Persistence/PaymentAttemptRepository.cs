@@ -51,8 +51,15 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
             LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
         var stored = await InvoiceRepository.ReadInvoiceAsync(results);
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
-        var active = all.Where(attempt => attempt.Status is PaymentAttemptStatus.Creating or PaymentAttemptStatus.Pending).ToArray();
-        return stored is null ? null : new InvoiceAttempts(stored, active, all.Length == 0 ? 0 : all[^1].AttemptNumber);
+        return stored is null ? null : new InvoiceAttempts(stored, all);
+    }
+
+    public async Task<AttemptOwner?> FindOwnerAsync(string reference, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AttemptOwner>(new CommandDefinition(
+            "SELECT tenant_id AS TenantId, invoice_id AS InvoiceId, id AS AttemptId, gateway AS Gateway FROM payment_attempts WHERE reference = @Reference",
+            new { Reference = reference }, session.Transaction, cancellationToken: cancellationToken));
     }
 
     public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken)

@@ -1,0 +1,29 @@
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Abstractions;
+
+/// <summary>
+/// Payments, discrepancies and refunds (spec §7.4–7.5). Writers hold the invoice row lock first, so a lookup
+/// made under it (is this gateway transaction already applied?) stays true until the transaction ends.
+/// </summary>
+public interface IPaymentRepository
+{
+    Task<Payment?> FindByGatewayTransactionAsync(string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
+
+    Task<Payment?> FindByReferenceAsync(Guid tenantId, string reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts the payment; false when another invoice's payment already holds its reference (the tenant's
+    /// references are unique). A duplicate gateway transaction is a bug here: callers check under the lock first.
+    /// </summary>
+    Task<bool> InsertAsync(Payment payment, CancellationToken cancellationToken);
+
+    Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken);
+
+    Task<bool> RefundExistsAsync(string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken);
+
+    Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken);
+
+    /// <summary>Σ of the refunds recorded against a payment, in its minor units.</summary>
+    Task<long> RefundedAmountAsync(Guid paymentId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,54 @@
+using NodaTime;
+
+namespace PayTrust.Application.Abstractions;
+
+/// <summary>Gateway notifications as received (spec §7.4): deduplicated on (gateway, dedup key), kept for retries and audit.</summary>
+public interface IWebhookEventRepository
+{
+    /// <summary>A plain read (no lock): whether this gateway already delivered an event with this key.</summary>
+    Task<bool> ExistsAsync(string gateway, string dedupKey, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the event; false when its (gateway, dedup key) is already stored (a duplicate).</summary>
+    Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Locks a stored event (FOR UPDATE SKIP LOCKED when <paramref name="skipLocked"/>): null when absent or taken by another instance.</summary>
+    Task<WebhookEventRecord?> LockAsync(Guid eventId, bool skipLocked, CancellationToken cancellationToken);
+
+    /// <summary>Writes status, outcome and the retry schedule of a locked event.</summary>
+    Task UpdateAsync(WebhookEventRecord record, CancellationToken cancellationToken);
+
+    Task AddRetryLogAsync(Guid eventId, int attemptNumber, Instant attemptedAt, string outcome, string? failure, CancellationToken cancellationToken);
+
+    /// <summary>Ids of retrying events whose next retry is due, oldest first.</summary>
+    Task<IReadOnlyList<Guid>> DueForRetryAsync(Instant now, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a stored event is: see db/migrations/0008_payments_in.sql.</summary>
+public static class WebhookEventStatus
+{
+    public const string Received = "received";
+    public const string Processed = "processed";
+    public const string Rejected = "rejected";
+    public const string Retrying = "retrying";
+    public const string Failed = "failed";
+}
+
+/// <summary>One row of webhook_events.</summary>
+public sealed record WebhookEventRecord(
+    Guid Id,
+    string Gateway,
+    string DedupKey,
+    Guid? TenantId,
+    Guid? InvoiceId,
+    Guid? AttemptId,
+    string? Reference,
+    byte[] Payload,
+    string Headers,
+    string Status,
+    string? Outcome,
+    int RetryCount,
+    Instant? FirstFailedAt,
+    Instant? NextRetryAt,
+    string? LastError,
+    Instant ReceivedAt,
+    Instant? ProcessedAt);

@@ -1,0 +1,90 @@
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Features.Payments;
+
+/// <summary>Event types for payments and refunds (spec §9).</summary>
+public static class PaymentEvents
+{
+    public const string Succeeded = "payment.succeeded";
+    public const string Failed = "payment.failed";
+    public const string RefundRecorded = "refund.recorded";
+    public const string WebhookFailed = "webhook.failed";
+}
+
+/// <summary>Money to apply: the payment as it will be stored, less what the applier decides (applied or not).</summary>
+public sealed record ReceivedMoney(
+    string Rail, string? Gateway, string? GatewayTransactionId, string? Reference, Money Amount, PaymentSource Source, string? Note, Instant PaidAt);
+
+/// <summary>
+/// The one path by which money reaches an invoice (spec §5, §7.4 step 4, §7.5), for webhooks, reconciliation and
+/// merchant-recorded payments alike. The caller holds the invoice row lock and has checked the currency and that
+/// the money is not already applied. In the caller's transaction: the payment row, the invoice's installments,
+/// amounts and status (through the domain), the attempt, discrepancy rows and the outbox events.
+/// </summary>
+public sealed class PaymentApplier(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
+{
+    public async Task<Payment?> ApplyAsync(
+        Invoice invoice, PaymentAttempt? attempt, ReceivedMoney money, Guid? webhookEventId, Instant now, CancellationToken cancellationToken)
+    {
+        var dueBefore = invoice.AmountDue;
+        var applied = invoice.CanApplyMoney;
+        var payment = new Payment(
+            Guid.CreateVersion7(), invoice.TenantId, invoice.Id, attempt?.Id, money.Rail, money.Gateway, money.GatewayTransactionId,
+            money.Reference, money.Amount, money.Source, applied, money.Note, money.PaidAt, now);
+        if (!await payments.InsertAsync(payment, cancellationToken))
+        {
+            return null;
+        }
+
+        if (applied)
+        {
+            invoice.ApplyPayment(money.Amount, now);
+            await invoices.UpdateAsync(invoice, cancellationToken);
+        }
+
+        if (attempt is not null && attempt.MarkPaid(now))
+        {
+            await attempts.UpdateAsync(attempt, cancellationToken);
+        }
+
+        if (DiscrepancyFor(invoice, attempt, payment, dueBefore, webhookEventId, now) is { } discrepancy)
+        {
+            await payments.InsertDiscrepancyAsync(discrepancy, cancellationToken);
+        }
+
+        await outbox.AddAsync(invoice.TenantId, PaymentEvents.Succeeded, payment.Id, PaymentEventPayload.Of(payment, invoice), now, cancellationToken);
+        return payment;
+    }
+
+    /// <summary>
+    /// Money for a closed invoice is a closed_invoice discrepancy. A gateway payment is compared with what its
+    /// attempt asked for; a merchant's (no attempt) with what was still due, so only an overpayment shows.
+    /// </summary>
+    private static Discrepancy? DiscrepancyFor(Invoice invoice, PaymentAttempt? attempt, Payment payment, Money dueBefore, Guid? eventId, Instant now)
+    {
+        var expected = attempt?.Amount ?? dueBefore;
+        var kind = !payment.Applied ? DiscrepancyKind.ClosedInvoice
+            : payment.Amount < expected ? (attempt is null ? (DiscrepancyKind?)null : DiscrepancyKind.Underpayment)
+            : payment.Amount > expected ? DiscrepancyKind.Overpayment
+            : null;
+        return kind is { } found
+            ? new Discrepancy(Guid.CreateVersion7(), invoice.TenantId, invoice.Id, payment.Id, eventId, found, expected, payment.Amount, now)
+            : null;
+    }
+}
+
+/// <summary>What subscribers receive with payment.succeeded: the payment and the invoice right after it.</summary>
+public sealed record PaymentEventPayload(
+    Guid PaymentId, Guid InvoiceId, Guid? AttemptId, long Amount, string CurrencyCode, string Rail, string? Gateway,
+    string? GatewayTransactionId, string? Reference, string Source, bool Applied, Instant PaidAt,
+    string InvoiceStatus, long InvoiceAmountPaid, long InvoiceAmountDue, long InvoiceOverpaymentAmount)
+{
+    public static PaymentEventPayload Of(Payment payment, Invoice invoice) => new(
+        payment.Id, payment.InvoiceId, payment.AttemptId, payment.Amount.Minor, payment.Amount.Currency.Code, payment.Rail, payment.Gateway,
+        payment.GatewayTransactionId, payment.Reference, PaymentSourceNames.Of(payment.Source), payment.Applied, payment.PaidAt,
+        StatusNames.Of(invoice.Status), invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor);
+}

@@ -1,0 +1,140 @@
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.Payments;
+using PayTrust.Domain.Invoices;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Application.Features.Webhooks;
+
+/// <summary>What applying a notification concluded: the stored event's status and outcome word.</summary>
+public sealed record NotificationOutcome(string EventStatus, string Outcome)
+{
+    public static NotificationOutcome Processed(string outcome) => new(WebhookEventStatus.Processed, outcome);
+
+    public static NotificationOutcome Rejected(string outcome) => new(WebhookEventStatus.Rejected, outcome);
+}
+
+/// <summary>
+/// Applies one verified gateway notification (spec §7.4 steps 3–4, §7.4 step 6) to its invoice, whose row lock the
+/// caller holds — whether it came from a webhook, a replay, a durable retry or the reconciliation worker, so they
+/// all deduplicate against each other: a gateway transaction is applied once (payments are unique on it).
+/// </summary>
+public sealed class NotificationApplier(
+    PaymentApplier applier, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
+{
+    public async Task<NotificationOutcome> ApplyAsync(
+        InvoiceAttempts locked, Guid attemptId, GatewayNotification notification, PaymentSource source, Guid? eventId, Instant now,
+        CancellationToken cancellationToken)
+    {
+        var invoice = locked.Stored.Invoice;
+        var attempt = locked.All.FirstOrDefault(candidate => candidate.Id == attemptId)
+            ?? throw new InvalidOperationException($"Attempt {attemptId} is not one of invoice {invoice.Id}'s.");
+
+        // Unsupported (amount unknown) or another currency: the money is not the invoice's to apply (§7.4 step 3).
+        if (notification.Amount is not { } minor || notification.CurrencyCode != invoice.Currency.Code)
+        {
+            if (notification.Kind == NotificationKind.Payment && notification.Status.Status == TxSts.ACSC)
+            {
+                await RecordCurrencyMismatchAsync(invoice.TenantId, invoice.Id, attempt, notification, eventId, now, cancellationToken);
+            }
+
+            return NotificationOutcome.Rejected("currency_mismatch");
+        }
+
+        if (notification.Kind == NotificationKind.Refund)
+        {
+            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, notification, now, cancellationToken);
+        }
+
+        switch (notification.Status.Status)
+        {
+            case TxSts.ACSC:
+                if (await payments.FindByGatewayTransactionAsync(notification.Gateway, notification.GatewayTransactionId, cancellationToken) is not null)
+                {
+                    return NotificationOutcome.Processed("already_applied");
+                }
+
+                var money = new ReceivedMoney(
+                    attempt.Rail, notification.Gateway, notification.GatewayTransactionId, null, new Money(minor, invoice.Currency), source,
+                    null, notification.OccurredAt ?? now);
+                await applier.ApplyAsync(invoice, attempt, money, eventId, now, cancellationToken);
+                return NotificationOutcome.Processed("applied");
+
+            case TxSts.RJCT:
+                if (!attempt.RecordRejection(notification.Status.Reason!, now))
+                {
+                    return NotificationOutcome.Processed("already_closed");
+                }
+
+                await attempts.UpdateAsync(attempt, cancellationToken);
+                // Spec §4: failed = the last attempt failed terminally and nothing is paid; an older attempt's refusal changes nothing.
+                if (attempt.AttemptNumber == locked.LastAttemptNumber && invoice.Status == InvoiceStatus.Pending && invoice.AmountPaid.Minor == 0)
+                {
+                    invoice.MarkAttemptFailed(now);
+                    await invoices.UpdateAsync(invoice, cancellationToken);
+                }
+
+                await outbox.AddAsync(invoice.TenantId, PaymentEvents.Failed, attempt.Id,
+                    new PaymentFailedPayload(attempt.Id, invoice.Id, attempt.Reference, attempt.Gateway, notification.Status.Reason!.Code), now, cancellationToken);
+                return NotificationOutcome.Processed("attempt_failed");
+
+            default:
+                // PDNG / ACCP: nothing changes until the gateway says paid or refused.
+                return NotificationOutcome.Processed(notification.Status.Status == TxSts.ACCP ? "awaiting_review" : "pending");
+        }
+    }
+
+    private async Task RecordCurrencyMismatchAsync(
+        Guid tenantId, Guid invoiceId, PaymentAttempt attempt, GatewayNotification notification, Guid? eventId, Instant now, CancellationToken cancellationToken)
+    {
+        // The received side keeps the gateway's code when it is one we know, and its amount in that currency's minor units.
+        var receivedCurrency = Currency.TryParse(notification.CurrencyCode, out var known) ? known : attempt.Amount.Currency;
+        var received = new Money(notification.Amount ?? 0, receivedCurrency);
+        await payments.InsertDiscrepancyAsync(
+            new Discrepancy(Guid.CreateVersion7(), tenantId, invoiceId, null, eventId, DiscrepancyKind.CurrencyMismatch, attempt.Amount, received, now),
+            cancellationToken);
+    }
+
+    private async Task<NotificationOutcome> RecordRefundsAsync(
+        Guid tenantId, Guid invoiceId, Currency currency, GatewayNotification notification, Instant now, CancellationToken cancellationToken)
+    {
+        var payment = await payments.FindByGatewayTransactionAsync(notification.Gateway, notification.GatewayTransactionId, cancellationToken);
+        if (payment is null)
+        {
+            return NotificationOutcome.Rejected("refund_without_payment");
+        }
+
+        var refunded = await payments.RefundedAmountAsync(payment.Id, cancellationToken);
+        var recorded = 0;
+        foreach (var reported in notification.Refunds)
+        {
+            if (reported.Amount is not { } amount
+                || await payments.RefundExistsAsync(notification.Gateway, notification.GatewayTransactionId, reported.RefundId, cancellationToken))
+            {
+                continue;
+            }
+
+            // A refund notification's amounts are not covered by every gateway's signature: never record more than was paid.
+            if (refunded + amount > payment.Amount.Minor)
+            {
+                return NotificationOutcome.Rejected("refund_exceeds_payment");
+            }
+
+            var refund = new Refund(
+                Guid.CreateVersion7(), tenantId, invoiceId, payment.Id, notification.Gateway, notification.GatewayTransactionId, reported.RefundId,
+                new Money(amount, currency), reported.Reason, reported.OccurredAt ?? now, now);
+            await payments.InsertRefundAsync(refund, cancellationToken);
+            await outbox.AddAsync(tenantId, PaymentEvents.RefundRecorded, refund.Id,
+                new RefundRecordedPayload(refund.Id, payment.Id, invoiceId, amount, currency.Code, refund.Reason, refund.RefundedAt), now, cancellationToken);
+            refunded += amount;
+            recorded++;
+        }
+
+        return NotificationOutcome.Processed(recorded > 0 ? "refund_recorded" : "already_applied");
+    }
+}
+
+public sealed record PaymentFailedPayload(Guid AttemptId, Guid InvoiceId, string Reference, string Gateway, string FailureCode);
+
+public sealed record RefundRecordedPayload(Guid RefundId, Guid PaymentId, Guid InvoiceId, long Amount, string CurrencyCode, string? Reason, Instant RefundedAt);

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Application.Features.Credentials;
+using PayTrust.Domain.Errors;
+
+namespace PayTrust.Application.Features.Webhooks;
+
+/// <summary>
+/// POST /webhooks/{gateway} (spec §7.4): the raw body and headers as received. Not a command: it runs its own
+/// transactions — the whole happy path is one (dedup row, payment, invoice, attempt, events), and a
+/// transient failure stores the event for the durable retries in a second one before answering 503.
+/// </summary>
+public sealed record ReceiveWebhook(string Gateway, byte[] Body, IWebhookHeaders Headers) : IRequest<WebhookReceipt>;
+
+public enum WebhookReceiptResult
+{
+    /// <summary>Stored and applied (or recorded as refused, e.g. a currency mismatch): 200.</summary>
+    Processed,
+    /// <summary>Seen before: 200 {"status":"duplicate"}, nothing changes.</summary>
+    Duplicate,
+}
+
+public sealed record WebhookReceipt(WebhookReceiptResult Result, Guid? EventId = null, string? EventStatus = null, string? Outcome = null);
+
+internal sealed class ReceiveWebhookHandler(
+    IEnumerable<IWebhookProtocol> protocols, IPaymentAttemptRepository attempts, IWebhookEventRepository events,
+    GatewayCredentialStore credentials, ISender sender, IDatabaseErrors databaseErrors, IClock clock, ILogger<ReceiveWebhookHandler> logger)
+    : IRequestHandler<ReceiveWebhook, WebhookReceipt>
+{
+    public async ValueTask<WebhookReceipt> Handle(ReceiveWebhook request, CancellationToken cancellationToken)
+    {
+        var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway)
+            ?? throw new PayTrustException(ErrorKind.NotFound, "unknown_gateway", $"No webhooks are received for gateway '{request.Gateway}'");
+        var now = clock.GetCurrentInstant();
+
+        var reference = protocol.ReadReference(request.Body);
+        if (reference is null)
+        {
+            var unreadable = protocol.Parse(request.Body, request.Headers);
+            await RecordRefusedAsync(request, null, null, "malformed_payload", now, cancellationToken);
+            throw Malformed(unreadable.MalformedReason ?? "no reference");
+        }
+
+        var owner = await attempts.FindOwnerAsync(reference, cancellationToken);
+        if (owner is null || owner.Gateway != request.Gateway)
+        {
+            await RecordRefusedAsync(request, null, reference, "unknown_reference", now, cancellationToken);
+            throw new PayTrustException(ErrorKind.NotFound, "unknown_reference", $"No {request.Gateway} payment has the reference '{reference}'");
+        }
+
+        // The sandbox signs with the platform's secret; the others with the tenant's own credentials.
+        var tenantCredentials = request.Gateway == "sandbox" ? null : await credentials.FindAsync(owner.TenantId, request.Gateway, cancellationToken);
+        if (!protocol.Verify(request.Body, request.Headers, tenantCredentials, now))
+        {
+            logger.LogWarning("Refused a {Gateway} webhook for {Reference}: the signature did not verify", request.Gateway, reference);
+            throw new PayTrustException(ErrorKind.Unauthenticated, "invalid_signature", "The webhook signature is missing or does not verify");
+        }
+
+        var parsed = protocol.Parse(request.Body, request.Headers);
+        if (parsed.IsMalformed)
+        {
+            await RecordRefusedAsync(request, owner, reference, "malformed_payload", now, cancellationToken);
+            throw Malformed(parsed.MalformedReason);
+        }
+
+        var notification = parsed.Notification;
+        // Most duplicates stop here, on a plain indexed read; racing copies are stopped by the unique key.
+        if (await events.ExistsAsync(request.Gateway, notification.DedupKey, cancellationToken))
+        {
+            return new WebhookReceipt(WebhookReceiptResult.Duplicate);
+        }
+
+        var record = Record(request, notification.DedupKey, owner, reference, WebhookEventStatus.Received, now);
+        try
+        {
+            var outcome = await sender.Send(new ProcessWebhook(record, owner, notification), cancellationToken);
+            return new WebhookReceipt(WebhookReceiptResult.Processed, record.Id, outcome.EventStatus, outcome.Outcome);
+        }
+        catch (DuplicateWebhookException)
+        {
+            return new WebhookReceipt(WebhookReceiptResult.Duplicate);
+        }
+        catch (Exception failure) when (IsTransient(failure))
+        {
+            await StoreForRetryAsync(record, failure, cancellationToken);
+            throw new PayTrustException(ErrorKind.Unavailable, "database_unavailable", "The payment could not be applied right now; it will be retried", failure);
+        }
+    }
+
+    private bool IsTransient(Exception failure) =>
+        databaseErrors.Classify(failure) != DatabaseError.None
+        || failure is PayTrustException { Code: "concurrent_modification" or "database_unavailable" };
+
+    // Keeps the event for PayTrust's own retries (§7.4 step 5) when the database lets us; when it does not, the
+    // 503 makes the gateway retry instead.
+    private async Task StoreForRetryAsync(WebhookEventRecord record, Exception failure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await sender.Send(new StoreWebhookForRetry(record, WebhookRetrySchedule.Describe(failure)), CancellationToken.None);
+            logger.LogWarning(failure, "Webhook {EventId} ({Gateway} {Reference}) could not be applied; {Stored}", record.Id, record.Gateway, record.Reference,
+                stored ? "stored for retry in 1 minute" : "already stored by another delivery");
+        }
+        catch (Exception storing) when (databaseErrors.Classify(storing) != DatabaseError.None || storing is PayTrustException)
+        {
+            logger.LogError(storing, "Webhook {EventId} ({Gateway} {Reference}) could not be stored for retry; the gateway's own retry must bring it back",
+                record.Id, record.Gateway, record.Reference);
+        }
+        _ = cancellationToken;
+    }
+
+    private async Task RecordRefusedAsync(ReceiveWebhook request, AttemptOwner? owner, string? reference, string outcome, Instant now, CancellationToken cancellationToken)
+    {
+        // Refused bodies are kept once each (keyed by their hash), for the administrator to look at; never retried.
+        var key = $"{outcome}:{Convert.ToHexStringLower(SHA256.HashData(request.Body))}";
+        var record = Record(request, key, owner, reference, WebhookEventStatus.Rejected, now) with { Outcome = outcome, ProcessedAt = now };
+        await sender.Send(new RecordRefusedWebhook(record), cancellationToken);
+    }
+
+    private static WebhookEventRecord Record(ReceiveWebhook request, string dedupKey, AttemptOwner? owner, string? reference, string status, Instant now) => new(
+        Guid.CreateVersion7(), request.Gateway, dedupKey, owner?.TenantId, owner?.InvoiceId, owner?.AttemptId, Truncate(reference, 64),
+        request.Body, JsonSerializer.Serialize(request.Headers.Storable), status, null, 0, null, null, null, now, null);
+
+    private static string? Truncate(string? value, int length) => value is { Length: > 0 } && value.Length > length ? value[..length] : value;
+
+    private static PayTrustException Malformed(string reason) =>
+        new(ErrorKind.InvalidInput, "malformed_payload", $"The webhook body could not be read: {reason}");
+}

@@ -1,0 +1,132 @@
+using Dapper;
+using MySqlConnector;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
+
+namespace PayTrust.Infrastructure.Persistence;
+
+/// <summary>payments, payment_discrepancies and refunds (db/migrations/0008_payments_in.sql).</summary>
+internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
+{
+    internal const string Columns = """
+        id AS Id, tenant_id AS TenantId, invoice_id AS InvoiceId, attempt_id AS AttemptId, rail AS Rail, gateway AS Gateway,
+        gateway_transaction_id AS GatewayTransactionId, reference AS Reference, currency_code AS CurrencyCode, amount AS Amount,
+        source AS Source, applied AS Applied, note AS Note, paid_at AS PaidAt, recorded_at AS RecordedAt
+        """;
+
+    public Task<Payment?> FindByGatewayTransactionAsync(string gateway, string gatewayTransactionId, CancellationToken cancellationToken) =>
+        FindAsync($"SELECT {Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId",
+            new { Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
+
+    public Task<Payment?> FindByReferenceAsync(Guid tenantId, string reference, CancellationToken cancellationToken) =>
+        FindAsync($"SELECT {Columns} FROM payments WHERE tenant_id = @TenantId AND reference = @Reference",
+            new { TenantId = tenantId, Reference = reference }, cancellationToken);
+
+    public async Task<bool> InsertAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO payments (id, tenant_id, invoice_id, attempt_id, rail, gateway, gateway_transaction_id, reference, currency_code,
+                    amount, source, applied, note, paid_at, recorded_at)
+                VALUES (@Id, @TenantId, @InvoiceId, @AttemptId, @Rail, @Gateway, @GatewayTransactionId, @Reference, @CurrencyCode,
+                    @Amount, @Source, @Applied, @Note, @PaidAt, @RecordedAt)
+                """,
+                new
+                {
+                    payment.Id, payment.TenantId, payment.InvoiceId, payment.AttemptId, payment.Rail, payment.Gateway, payment.GatewayTransactionId,
+                    payment.Reference, CurrencyCode = payment.Amount.Currency.Code, Amount = payment.Amount.Minor,
+                    Source = PaymentSourceNames.Of(payment.Source), payment.Applied, payment.Note,
+                    PaidAt = payment.PaidAt.ToDateTimeUtc(), RecordedAt = payment.RecordedAt.ToDateTimeUtc(),
+                },
+                session.Transaction, cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry
+            && duplicate.Message.Contains("ux_payments_tenant_reference", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
+    public async Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO payment_discrepancies (id, tenant_id, invoice_id, payment_id, webhook_event_id, kind, expected_currency_code,
+                expected_amount, received_currency_code, received_amount, difference, created_at)
+            VALUES (@Id, @TenantId, @InvoiceId, @PaymentId, @WebhookEventId, @Kind, @ExpectedCurrency, @ExpectedAmount, @ReceivedCurrency,
+                @ReceivedAmount, @Difference, @CreatedAt)
+            """,
+            new
+            {
+                discrepancy.Id, discrepancy.TenantId, discrepancy.InvoiceId, discrepancy.PaymentId, discrepancy.WebhookEventId,
+                Kind = DiscrepancyKindNames.Of(discrepancy.Kind), ExpectedCurrency = discrepancy.Expected.Currency.Code,
+                ExpectedAmount = discrepancy.Expected.Minor, ReceivedCurrency = discrepancy.Received.Currency.Code,
+                ReceivedAmount = discrepancy.Received.Minor, discrepancy.Difference, CreatedAt = discrepancy.CreatedAt.ToDateTimeUtc(),
+            },
+            session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> RefundExistsAsync(string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM refunds
+            WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId AND gateway_refund_id = @RefundId
+            """,
+            new { Gateway = gateway, TransactionId = gatewayTransactionId, RefundId = gatewayRefundId },
+            session.Transaction, cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO refunds (id, tenant_id, invoice_id, payment_id, gateway, gateway_transaction_id, gateway_refund_id, currency_code,
+                amount, reason, refunded_at, recorded_at)
+            VALUES (@Id, @TenantId, @InvoiceId, @PaymentId, @Gateway, @GatewayTransactionId, @GatewayRefundId, @CurrencyCode,
+                @Amount, @Reason, @RefundedAt, @RecordedAt)
+            """,
+            new
+            {
+                refund.Id, refund.TenantId, refund.InvoiceId, refund.PaymentId, refund.Gateway, refund.GatewayTransactionId, refund.GatewayRefundId,
+                CurrencyCode = refund.Amount.Currency.Code, Amount = refund.Amount.Minor, refund.Reason,
+                RefundedAt = refund.RefundedAt.ToDateTimeUtc(), RecordedAt = refund.RecordedAt.ToDateTimeUtc(),
+            },
+            session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> RefundedAmountAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = @PaymentId",
+            new { PaymentId = paymentId }, session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    private async Task<Payment?> FindAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(sql, parameters, session.Transaction, cancellationToken: cancellationToken));
+        return row?.ToPayment();
+    }
+
+    internal sealed record PaymentRow(
+        Guid Id, Guid TenantId, Guid InvoiceId, Guid? AttemptId, string Rail, string? Gateway, string? GatewayTransactionId, string? Reference,
+        string CurrencyCode, long Amount, string Source, bool Applied, string? Note, DateTime PaidAt, DateTime RecordedAt)
+    {
+        public Payment ToPayment() => new(
+            Id, TenantId, InvoiceId, AttemptId, Rail, Gateway, GatewayTransactionId, Reference, new Money(Amount, Currency.Parse(CurrencyCode)),
+            PaymentSourceNames.Parse(Source), Applied, Note, Utc(PaidAt), Utc(RecordedAt));
+    }
+
+    internal static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,112 @@
+using Dapper;
+using MySqlConnector;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+
+namespace PayTrust.Infrastructure.Persistence;
+
+/// <summary>webhook_events and webhook_retry_log (db/migrations/0008_payments_in.sql).</summary>
+internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEventRepository
+{
+    private const string Columns = """
+        id AS Id, gateway AS Gateway, dedup_key AS DedupKey, tenant_id AS TenantId, invoice_id AS InvoiceId, attempt_id AS AttemptId,
+        reference AS Reference, payload AS Payload, headers AS Headers, status AS Status, outcome AS Outcome, retry_count AS RetryCount,
+        first_failed_at AS FirstFailedAt, next_retry_at AS NextRetryAt, last_error AS LastError, received_at AS ReceivedAt,
+        processed_at AS ProcessedAt
+        """;
+
+    public async Task<bool> ExistsAsync(string gateway, string dedupKey, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT 1 FROM webhook_events WHERE gateway = @Gateway AND dedup_key = @DedupKey",
+            new { Gateway = gateway, DedupKey = dedupKey }, session.Transaction, cancellationToken: cancellationToken)) is not null;
+    }
+
+    public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO webhook_events (id, gateway, dedup_key, tenant_id, invoice_id, attempt_id, reference, payload, headers, status,
+                    outcome, retry_count, first_failed_at, next_retry_at, last_error, received_at, processed_at)
+                VALUES (@Id, @Gateway, @DedupKey, @TenantId, @InvoiceId, @AttemptId, @Reference, @Payload, @Headers, @Status,
+                    @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
+                """,
+                Parameters(record), session.Transaction, cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        {
+            return false;
+        }
+    }
+
+    public async Task<WebhookEventRecord?> LockAsync(Guid eventId, bool skipLocked, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM webhook_events WHERE id = @Id FOR UPDATE{(skipLocked ? " SKIP LOCKED" : "")}",
+            new { Id = eventId }, session.Transaction, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task UpdateAsync(WebhookEventRecord record, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE webhook_events SET status = @Status, outcome = @Outcome, retry_count = @RetryCount, first_failed_at = @FirstFailedAt,
+                next_retry_at = @NextRetryAt, last_error = @LastError, processed_at = @ProcessedAt
+            WHERE id = @Id
+            """,
+            Parameters(record), session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task AddRetryLogAsync(Guid eventId, int attemptNumber, Instant attemptedAt, string outcome, string? failure, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO webhook_retry_log (event_id, attempt_number, attempted_at, outcome, error)
+            VALUES (@EventId, @AttemptNumber, @AttemptedAt, @Outcome, @Error)
+            """,
+            new { EventId = eventId, AttemptNumber = attemptNumber, AttemptedAt = attemptedAt.ToDateTimeUtc(), Outcome = outcome, Error = failure },
+            session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Guid>> DueForRetryAsync(Instant now, int limit, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var due = await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT id FROM webhook_events
+            WHERE status = 'retrying' AND next_retry_at <= @Now
+            ORDER BY next_retry_at LIMIT @Limit
+            """,
+            new { Now = now.ToDateTimeUtc(), Limit = limit }, session.Transaction, cancellationToken: cancellationToken));
+        return due.AsList();
+    }
+
+    private static object Parameters(WebhookEventRecord record) => new
+    {
+        record.Id, record.Gateway, record.DedupKey, record.TenantId, record.InvoiceId, record.AttemptId, record.Reference, record.Payload,
+        record.Headers, record.Status, record.Outcome, record.RetryCount,
+        FirstFailedAt = record.FirstFailedAt?.ToDateTimeUtc(), NextRetryAt = record.NextRetryAt?.ToDateTimeUtc(), record.LastError,
+        ReceivedAt = record.ReceivedAt.ToDateTimeUtc(), ProcessedAt = record.ProcessedAt?.ToDateTimeUtc(),
+    };
+
+    private sealed record EventRow(
+        Guid Id, string Gateway, string DedupKey, Guid? TenantId, Guid? InvoiceId, Guid? AttemptId, string? Reference, byte[] Payload, string Headers,
+        string Status, string? Outcome, int RetryCount, DateTime? FirstFailedAt, DateTime? NextRetryAt, string? LastError, DateTime ReceivedAt,
+        DateTime? ProcessedAt)
+    {
+        public WebhookEventRecord ToRecord() => new(
+            Id, Gateway, DedupKey, TenantId, InvoiceId, AttemptId, Reference, Payload, Headers, Status, Outcome, RetryCount,
+            Utc(FirstFailedAt), Utc(NextRetryAt), LastError, PaymentRepository.Utc(ReceivedAt), Utc(ProcessedAt));
+    }
+
+    private static Instant? Utc(DateTime? value) => value is { } v ? PaymentRepository.Utc(v) : null;
+}
