@@ -52,6 +52,7 @@ public static class ServiceRegistration
         services.AddPayTrustRateLimiting();
         services.AddHostedService<IdempotencyCleanup>();
         services.AddHostedService<InvoiceExpiryWorker>();
+        services.AddHostedService<WebhookRetryWorker>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

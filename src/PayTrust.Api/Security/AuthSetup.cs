@@ -14,6 +14,9 @@ public static class Policies
 {
     public const string Tenant = "Tenant";
     public const string Admin = "Admin";
+
+    /// <summary>Either: for operator views that show a tenant its own rows and the administrator everyone's.</summary>
+    public const string TenantOrAdmin = "TenantOrAdmin";
 }
 
 public static class PayTrustClaims
@@ -33,7 +36,9 @@ public static class AuthSetup
             .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(Schemes.Admin, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Tenant, policy => policy.AddAuthenticationSchemes(Schemes.ApiKey).RequireClaim(PayTrustClaims.TenantId))
-            .AddPolicy(Policies.Admin, policy => policy.AddAuthenticationSchemes(Schemes.Admin).RequireClaim(PayTrustClaims.Admin));
+            .AddPolicy(Policies.Admin, policy => policy.AddAuthenticationSchemes(Schemes.Admin).RequireClaim(PayTrustClaims.Admin))
+            .AddPolicy(Policies.TenantOrAdmin, policy => policy.AddAuthenticationSchemes(Schemes.ApiKey, Schemes.Admin)
+                .RequireAssertion(context => context.User.HasClaim(c => c.Type is PayTrustClaims.TenantId or PayTrustClaims.Admin)));
         services.AddHttpContextAccessor();
         services.AddScoped<ICallerContext, HttpCallerContext>();
         return services;
