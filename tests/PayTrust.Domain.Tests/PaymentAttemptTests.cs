@@ -479,3 +479,44 @@ public class PaymentAttemptTests
         Assert.Equal(SnapshotOf(original), SnapshotOf(restored));
     }
 }
+
+/// <summary>What the gateway reports about an attempt after it was opened (spec §7.4).</summary>
+public class PaymentAttemptOutcomeTests
+{
+    private static PaymentAttempt Open()
+    {
+        var attempt = PaymentAttempt.Start(Guid.NewGuid(), Guid.NewGuid(), "PT7KQ2MX9RC", 1, null, Idr(250_000), "card_psp", "sandbox", At(1), At(3));
+        attempt.Open("sbx_1", "https://checkout.example/1", At(3), At(1));
+        return attempt;
+    }
+
+    [Fact]
+    public void Paid_money_succeeds_the_attempt_whatever_state_it_was_in()
+    {
+        var expired = Open();
+        expired.Expire(At(2));
+        var failed = Open();
+        failed.Fail(FailureCode.Declined, At(2));
+
+        foreach (var attempt in new[] { Open(), expired, failed })
+        {
+            Assert.True(attempt.MarkPaid(At(2)));
+            Assert.Equal(PaymentAttemptStatus.Succeeded, attempt.Status);
+            Assert.Null(attempt.FailureCode);
+            Assert.False(attempt.MarkPaid(At(3)));
+        }
+    }
+
+    [Fact]
+    public void A_rejection_fails_only_an_open_attempt()
+    {
+        var open = Open();
+        Assert.True(open.RecordRejection(FailureCode.Expired, At(2)));
+        Assert.Equal((PaymentAttemptStatus.Failed, FailureCode.Expired), (open.Status, open.FailureCode));
+
+        var paid = Open();
+        paid.MarkPaid(At(2));
+        Assert.False(paid.RecordRejection(FailureCode.Declined, At(3)));
+        Assert.Equal(PaymentAttemptStatus.Succeeded, paid.Status);
+    }
+}
