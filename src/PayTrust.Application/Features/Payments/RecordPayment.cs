@@ -72,11 +72,12 @@ internal sealed class RecordPaymentValidator : AbstractValidator<RecordPayment>
 
     public RecordPaymentValidator(IClock clock)
     {
-        RuleFor(c => c.Amount).NotNull().InclusiveBetween(1, Money.MaxAmount)
+        // One Must per field: WithErrorCode names the code of the rule before it only, so a NotNull in front would fail with FluentValidation's own code.
+        RuleFor(c => c.Amount).Must(amount => amount is >= 1 and <= Money.MaxAmount)
             .WithErrorCode("invalid_amount")
             .WithMessage($"amount must be a whole number of minor units from 1 to {Money.MaxAmount}");
         RuleFor(c => c.CurrencyCode).ValidCurrency();
-        RuleFor(c => c.Reference).NotEmpty().MaximumLength(MaxReferenceLength)
+        RuleFor(c => c.Reference).Must(reference => !string.IsNullOrWhiteSpace(reference) && reference.Length <= MaxReferenceLength)
             .WithErrorCode("invalid_reference")
             .WithMessage($"reference must be 1 to {MaxReferenceLength} characters");
         RuleFor(c => c.Rail).Must(MerchantRails.IsMerchantRail)
