@@ -52,6 +52,7 @@ InvoiceEndpoints.Map(app);
 EventEndpoints.Map(app);
 RoutingEndpoints.Map(app);
 PaymentEndpoints.Map(app);
+InvoicePaymentEndpoints.Map(app);
 WebhookEndpoints.Map(app);
 SandboxEndpoints.Map(app);
 app.MapPayTrustApiDocs();

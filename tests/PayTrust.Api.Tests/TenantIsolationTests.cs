@@ -16,7 +16,8 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
 {
     /// <summary>Routes anyone may call: operations, the OpenAPI document and the /docs reference's own assets.</summary>
     // The payment link and the sandbox checkout are for customers: the token or attempt reference in the path is what they hold.
-    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json", "/pay/{token}", "/sandbox/checkout/{reference}"];
+    // Gateways call /webhooks/{gateway} with no API key: the signature on the body is the credential (spec §7.4).
+    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json", "/pay/{token}", "/sandbox/checkout/{reference}", "/webhooks/{gateway}"];
 
     private static bool IsPublic(string pattern) => PublicRoutes.Contains(pattern) || pattern.StartsWith("/docs/", StringComparison.Ordinal);
 
@@ -41,6 +42,12 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
             new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner, InvoiceApi.WithInstallments(2))}/installments", """{"amounts":[1,1]}"""),
         ["/invoices/{id:guid}/payment-initiation"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-initiation"),
         ["/invoices/{id:guid}/payment-attempts"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-attempts"),
+        ["/invoices/{id:guid}/payments"] = async (f, owner) =>
+            new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payments", """{"amount":1000,"currency_code":"IDR","reference":"ISO-1","rail":"manual_settlement"}"""),
+        ["/invoices/{id:guid}/transactions"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/transactions"),
+        ["/invoices/{id:guid}/discrepancies"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/discrepancies"),
+        ["/invoices/{id:guid}/overpayment"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/overpayment"),
+        ["/invoices/{id:guid}/refunds"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/refunds"),
     };
 
     [Fact]
