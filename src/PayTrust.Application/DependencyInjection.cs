@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<Features.Payments.PaymentAttemptFlow>();
         services.AddScoped<Features.Payments.PaymentApplier>();
         services.AddScoped<Features.Webhooks.NotificationApplier>();
+        services.AddSingleton<Features.Reconciliation.ReconciliationMetrics>();
         // Singletons: validators are stateless, and building one compiles an expression tree per rule,
         // which per request cost a create-invoice about a millisecond of CPU (measured, docs/benchmarks.md).
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -111,6 +111,7 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["PAYTRUST_PUBLIC_URL"] = "https://pay.example.test",
             // Workers are switched on by the tests that exercise them, so no other test sees background changes.
             ["PayTrust:Workers:ExpiryEnabled"] = "false",
+            ["PayTrust:Workers:ReconciliationEnabled"] = "false",
         }).AddInMemoryCollection(ExtraSettings));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ProbeEndpoints>());
         builder.ConfigureTestServices(ConfigureTestServices);

@@ -53,6 +53,7 @@ public static class ServiceRegistration
         services.AddHostedService<IdempotencyCleanup>();
         services.AddHostedService<InvoiceExpiryWorker>();
         services.AddHostedService<WebhookRetryWorker>();
+        services.AddHostedService<ReconciliationWorker>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

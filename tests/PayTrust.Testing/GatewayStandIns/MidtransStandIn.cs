@@ -53,6 +53,20 @@ public sealed partial class MidtransStandIn : GatewayStandIn
             (_, existing) => existing with { TransactionStatus = transactionStatus, FraudStatus = fraudStatus, GrossAmount = gross, UpdatedAt = moment });
     }
 
+    /// <summary>
+    /// The HTTP notification Midtrans would POST for the order's transaction as it stands now: the status answer's
+    /// fields plus <c>signature_key</c> = hex SHA-512(order_id + status_code + gross_amount + server key).
+    /// </summary>
+    public string NotificationBody(string orderId)
+    {
+        var transaction = transactions[orderId];
+        var statusCode = StatusCode(transaction.TransactionStatus);
+        var body = Render(transaction, statusCode, "midtrans payment notification");
+        var signed = System.Text.Encoding.UTF8.GetBytes(transaction.OrderId + statusCode + transaction.GrossAmount + AcceptedKey);
+        body["signature_key"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(signed));
+        return JsonSerializer.Serialize(body);
+    }
+
     public CoreTransaction? TransactionFor(string orderId) => transactions.TryGetValue(orderId, out var transaction) ? transaction : null;
 
     protected override bool IsCreation(HttpRequest request) =>

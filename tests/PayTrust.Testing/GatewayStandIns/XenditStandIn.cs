@@ -16,6 +16,7 @@ namespace PayTrust.Testing.GatewayStandIns;
 public sealed partial class XenditStandIn : GatewayStandIn
 {
     private readonly ConcurrentDictionary<string, Invoice> invoices = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> heldQueries = new();
     private long sequence;
 
     private XenditStandIn(string acceptedKey)
@@ -46,6 +47,27 @@ public sealed partial class XenditStandIn : GatewayStandIn
 
     public void MarkExpired(string invoiceId) => Update(invoiceId, invoice => invoice with { Status = "EXPIRED" });
 
+    /// <summary>
+    /// The invoice callback Xendit would POST for the invoice as it stands now: the invoice object itself (id,
+    /// external_id, status, amount, paid_amount, paid_at, currency, …), which is what Xendit's Invoice callback carries.
+    /// </summary>
+    public string CallbackBody(string invoiceId) => JsonSerializer.Serialize(Render(invoices[invoiceId]));
+
+    /// <summary>From now on, <c>GET /v2/invoices/{id}</c> for this invoice is held until <see cref="ReleaseQueriesOf"/>.</summary>
+    public void HoldQueriesOf(string invoiceId) => heldQueries[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseQueriesOf(string invoiceId)
+    {
+        if (heldQueries.TryRemove(invoiceId, out var held))
+        {
+            held.TrySetResult();
+        }
+    }
+
+    /// <summary>How many times the invoice was asked about by id (the status query).</summary>
+    public int QueryCount(string invoiceId) =>
+        Requests.Count(request => request.Method == "GET" && request.PathAndQuery == $"/v2/invoices/{invoiceId}");
+
     protected override bool IsCreation(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && request.Path.Value?.TrimEnd('/') == "/v2/invoices";
 
@@ -70,6 +92,11 @@ public sealed partial class XenditStandIn : GatewayStandIn
         }
         else if (HttpMethods.IsGet(request.Method) && InvoicePath().Match(path) is { Success: true } get)
         {
+            if (heldQueries.TryGetValue(get.Groups["id"].Value, out var held))
+            {
+                await held.Task.WaitAsync(context.RequestAborted);
+            }
+
             await (invoices.TryGetValue(get.Groups["id"].Value, out var invoice)
                 ? WriteJsonAsync(context, 200, Render(invoice))
                 : Error(context, 404, "INVOICE_NOT_FOUND_ERROR", "Could not find invoice by id"));

@@ -1,0 +1,120 @@
+using Dapper;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using PayTrust.Application.Abstractions;
+
+namespace PayTrust.Application.Features.Reconciliation;
+
+/// <summary>
+/// Checks the money invariants (spec §7.7) of invoices updated at or after <paramref name="UpdatedSince"/>, or of all
+/// invoices when it is null (the worker's first pass). Each violation is logged at Critical naming the invoice and
+/// the rule, and counted on <c>paytrust.invariant.violations</c>. Read-only: nothing is repaired, because the right
+/// repair depends on which side is wrong, and a person must judge that.
+/// </summary>
+public sealed record CheckInvariants(Instant? UpdatedSince) : IQuery<IReadOnlyList<InvariantViolation>>;
+
+/// <summary>One broken invariant of one invoice; <see cref="Detail"/> states the numbers that disagree.</summary>
+public sealed record InvariantViolation(Guid TenantId, Guid InvoiceId, string Rule, string Detail);
+
+/// <summary>The rules' names, as logged and as the metric's <c>rule</c> tag.</summary>
+public static class InvariantRules
+{
+    /// <summary>Σ installments.amount = total_amount, for an invoice with installments.</summary>
+    public const string InstallmentsSum = "installments_sum";
+
+    /// <summary>amount_paid = Σ payments.amount of the invoice's applied payments.</summary>
+    public const string AmountPaidSum = "amount_paid_sum";
+
+    /// <summary>overpayment_amount = max(0, amount_paid − total_amount).</summary>
+    public const string Overpayment = "overpayment_amount";
+
+    /// <summary>
+    /// The status agrees with the amounts: fully_paid ⇔ something paid and amount_paid ≥ total; partially_paid ⇒
+    /// 0 &lt; amount_paid &lt; total; draft, pending, failed ⇒ nothing paid.
+    /// </summary>
+    public const string StatusAmounts = "status_amounts";
+}
+
+internal sealed class CheckInvariantsHandler(IDbSession session, ReconciliationMetrics metrics, ILogger<CheckInvariantsHandler> logger)
+    : IQueryHandler<CheckInvariants, IReadOnlyList<InvariantViolation>>
+{
+    // One statement, so one consistent snapshot: a payment row and the invoice amounts it changed commit together,
+    // so a payment being applied right now is seen whole or not at all — never as a violation. The outer WHERE
+    // repeats the rules so only suspects leave the database; which rules each breaks is decided below.
+    private const string Sql = """
+        SELECT c.TenantId, c.InvoiceId, c.Status, c.TotalAmount, c.AmountPaid, c.OverpaymentAmount, c.InstallmentsTotal, c.AppliedTotal
+        FROM (
+            SELECT i.tenant_id AS TenantId, i.id AS InvoiceId, i.status AS Status, i.total_amount AS TotalAmount,
+                   i.amount_paid AS AmountPaid, i.overpayment_amount AS OverpaymentAmount,
+                   CAST((SELECT SUM(s.amount) FROM invoice_installments s WHERE s.invoice_id = i.id) AS SIGNED) AS InstallmentsTotal,
+                   CAST((SELECT COALESCE(SUM(p.amount), 0) FROM payments p
+                         WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1) AS SIGNED) AS AppliedTotal
+            FROM invoices i
+            WHERE @Since IS NULL OR i.updated_at >= @Since
+        ) c
+        WHERE (c.InstallmentsTotal IS NOT NULL AND c.InstallmentsTotal <> c.TotalAmount)
+           OR c.AppliedTotal <> c.AmountPaid
+           OR c.OverpaymentAmount <> GREATEST(0, c.AmountPaid - c.TotalAmount)
+           OR (c.Status = 'fully_paid' AND (c.AmountPaid < c.TotalAmount OR c.AmountPaid = 0))
+           OR (c.Status <> 'fully_paid' AND c.AmountPaid >= c.TotalAmount AND c.AmountPaid > 0)
+           OR (c.Status = 'partially_paid' AND NOT (c.AmountPaid > 0 AND c.AmountPaid < c.TotalAmount))
+           OR (c.Status IN ('draft', 'pending', 'failed') AND c.AmountPaid <> 0)
+        ORDER BY c.InvoiceId
+        """;
+
+    public async ValueTask<IReadOnlyList<InvariantViolation>> Handle(CheckInvariants query, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var suspects = await connection.QueryAsync<Row>(new CommandDefinition(
+            Sql, new { Since = query.UpdatedSince?.ToDateTimeUtc() }, session.Transaction, cancellationToken: cancellationToken));
+        var violations = suspects.SelectMany(Violations).ToArray();
+        foreach (var violation in violations)
+        {
+            logger.LogCritical("Money invariant {Rule} violated by invoice {InvoiceId} of tenant {TenantId}: {Detail}",
+                violation.Rule, violation.InvoiceId, violation.TenantId, violation.Detail);
+            metrics.Violation(violation.Rule);
+        }
+
+        return violations;
+    }
+
+    private static IEnumerable<InvariantViolation> Violations(Row row)
+    {
+        if (row.InstallmentsTotal is { } installments && installments != row.TotalAmount)
+        {
+            yield return new(row.TenantId, row.InvoiceId, InvariantRules.InstallmentsSum,
+                $"installments sum to {installments}, total_amount is {row.TotalAmount}");
+        }
+
+        if (row.AppliedTotal != row.AmountPaid)
+        {
+            yield return new(row.TenantId, row.InvoiceId, InvariantRules.AmountPaidSum,
+                $"amount_paid is {row.AmountPaid}, applied payments sum to {row.AppliedTotal}");
+        }
+
+        var overpayment = Math.Max(0, row.AmountPaid - row.TotalAmount);
+        if (row.OverpaymentAmount != overpayment)
+        {
+            yield return new(row.TenantId, row.InvoiceId, InvariantRules.Overpayment,
+                $"overpayment_amount is {row.OverpaymentAmount}, amount_paid {row.AmountPaid} − total {row.TotalAmount} gives {overpayment}");
+        }
+
+        var paidInFull = row.AmountPaid > 0 && row.AmountPaid >= row.TotalAmount;
+        var agrees = row.Status switch
+        {
+            "fully_paid" => paidInFull,
+            "partially_paid" => row.AmountPaid > 0 && row.AmountPaid < row.TotalAmount,
+            "draft" or "pending" or "failed" => row.AmountPaid == 0,
+            _ => !paidInFull,
+        };
+        if (!agrees)
+        {
+            yield return new(row.TenantId, row.InvoiceId, InvariantRules.StatusAmounts,
+                $"status {row.Status} with amount_paid {row.AmountPaid} of total {row.TotalAmount}");
+        }
+    }
+
+    private sealed record Row(
+        Guid TenantId, Guid InvoiceId, string Status, long TotalAmount, long AmountPaid, long OverpaymentAmount, long? InstallmentsTotal, long AppliedTotal);
+}
