@@ -31,7 +31,9 @@ public sealed class GatewayStandInApiFactory : PayTrustApiFactory
         ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
         ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
         ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
-        ["PayTrust:Gateways:TimeoutSeconds"] = "1",
+        // Short so the timeout test is quick, but not so short that a loaded 2-core CI machine times out a normal
+        // stand-in answer (at 1 s that happened, and every later scripted answer went to the wrong request).
+        ["PayTrust:Gateways:TimeoutSeconds"] = "3",
     };
 
     public override async Task InitializeAsync()
@@ -158,7 +160,7 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
     {
         var (client, invoiceId) = await CreateInvoiceAsync("xendit");
         var creationsBefore = factory.Xendit.CreationCount;
-        factory.Xendit.DelayNext(TimeSpan.FromSeconds(3));
+        factory.Xendit.DelayNext(TimeSpan.FromSeconds(8));
 
         var problem = await HttpAssert.Problem.ReadAsync(await PaymentApi.PostAttemptAsync(client, invoiceId), HttpStatusCode.BadGateway);
         Assert.Equal("gateway_timeout", problem.Body.GetProperty("failure_code").GetString());
