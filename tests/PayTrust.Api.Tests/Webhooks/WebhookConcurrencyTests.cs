@@ -50,6 +50,12 @@ public class WebhookConcurrencyTests(WebhookApiFactory factory) : IClassFixture<
         Assert.Equal(("fully_paid", 1_920_000L, 1_820_000L, 64L), (after.Status, after.AmountPaid, after.Overpayment, after.Payments));
         Assert.Equal(64, (await EventsAsync(setup.Client, "payment.succeeded")).Count);
         Assert.Single(await EventsAsync(setup.Client, "invoice.paid"));
+        // Each payment is compared with what was still due when it was applied: underpayments of 70,000, 40,000 and
+        // 10,000, one overpayment of 20,000 (it completed the invoice), then sixty of 30,000 — together the invoice's overpayment.
+        var discrepancies = await DiscrepanciesAsync(factory, setup.InvoiceId);
+        Assert.Equal([-70_000L, -40_000L, -10_000L], discrepancies.Where(d => d.Kind == "underpayment").Select(d => d.Difference ?? 0).Order());
+        Assert.Equal(61, discrepancies.Count(d => d.Kind == "overpayment"));
+        Assert.Equal(1_820_000, discrepancies.Where(d => d.Kind == "overpayment").Sum(d => d.Difference));
     }
 
     /// <summary>Every body posted once, by <see cref="Connections"/> clients in parallel; each answer's status and body.</summary>
