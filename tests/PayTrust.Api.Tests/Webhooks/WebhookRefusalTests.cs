@@ -228,7 +228,7 @@ public class WebhookRefusalTests(WebhookApiFactory factory) : IClassFixture<Webh
 
         var response = await PostSandboxAsync(gateway, SandboxPaid(setup.Reference, setup.Amount, Now), Now);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("processed", "recorded_not_applied"), await ReceiptAsync(response));
         var after = await SnapshotAsync(factory, setup.InvoiceId);
         Assert.Equal(("cancelled", 0L, 1L), (after.Status, after.AmountPaid, after.Payments));
         Assert.Equal(0, await CountAsync(factory, "SELECT COUNT(*) FROM payments WHERE invoice_id = @Id AND applied", new { Id = setup.InvoiceId }));
