@@ -22,7 +22,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
         DapperTypeHandlers.Register();
-        services.AddSingleton(provider => PayTrustDataSource.Build(PooledConnectionString(ConnectionString(provider.GetRequiredService<IConfiguration>()))));
+        services.AddSingleton(provider => PayTrustDataSource.Build(PooledConnectionString(ConnectionString(provider.GetRequiredService<IConfiguration>())),
+            provider.GetRequiredService<IConfiguration>().GetValue("PayTrust:Database:LockWaitTimeoutSeconds", PayTrustDataSource.LockWaitTimeoutSeconds)));
         services.AddSingleton<IClock>(new StorageClock(SystemClock.Instance));
         services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(
             Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));

@@ -12,19 +12,27 @@ public static class PayTrustDataSource
     /// <summary>Spec §7.2: a lock wait gives up after 5 s (error 1205); the transaction behaviour then retries the whole transaction.</summary>
     public const int LockWaitTimeoutSeconds = 5;
 
-    public static MySqlDataSource Build(string connectionString) =>
-        new MySqlDataSourceBuilder(connectionString)
-            .UseConnectionOpenedCallback(ConfigureSessionAsync)
+    /// <summary>
+    /// <paramref name="lockWaitTimeoutSeconds"/> is PayTrust:Database:LockWaitTimeoutSeconds: 5 in production; tests that
+    /// exhaust the lock retries on purpose shorten it so a held lock costs seconds, not a quarter of a minute.
+    /// </summary>
+    public static MySqlDataSource Build(string connectionString, int lockWaitTimeoutSeconds = LockWaitTimeoutSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lockWaitTimeoutSeconds, 1);
+        var statement = $"SET SESSION innodb_lock_wait_timeout = {lockWaitTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return new MySqlDataSourceBuilder(connectionString)
+            .UseConnectionOpenedCallback((context, cancellationToken) => ConfigureSessionAsync(context, statement, cancellationToken))
             .Build();
+    }
 
-    private static async ValueTask ConfigureSessionAsync(MySqlConnectionOpenedContext context, CancellationToken cancellationToken)
+    private static async ValueTask ConfigureSessionAsync(MySqlConnectionOpenedContext context, string statement, CancellationToken cancellationToken)
     {
         if (context.Conditions == MySqlConnectionOpenedConditions.None)
         {
             return;
         }
 
-        await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {LockWaitTimeoutSeconds}", context.Connection);
+        await using var command = new MySqlCommand(statement, context.Connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -62,11 +62,14 @@ public sealed class PaymentApplier(IInvoiceRepository invoices, IPaymentAttemptR
 
     /// <summary>
     /// Money for a closed invoice is a closed_invoice discrepancy. A gateway payment is compared with what its
-    /// attempt asked for; a merchant's (no attempt) with what was still due, so only an overpayment shows.
+    /// attempt asked for, or with what was still due when that is less (other money arrived since the attempt
+    /// opened): a payment to an invoice already paid is an overpayment, never an underpayment of the attempt,
+    /// and the overpayment differences add up to the invoice's overpayment. A merchant's (no attempt) is compared
+    /// with what was still due, so only an overpayment shows.
     /// </summary>
     private static Discrepancy? DiscrepancyFor(Invoice invoice, PaymentAttempt? attempt, Payment payment, Money dueBefore, Guid? eventId, Instant now)
     {
-        var expected = attempt?.Amount ?? dueBefore;
+        var expected = attempt is null ? dueBefore : attempt.Amount < dueBefore ? attempt.Amount : dueBefore;
         var kind = !payment.Applied ? DiscrepancyKind.ClosedInvoice
             : payment.Amount < expected ? (attempt is null ? (DiscrepancyKind?)null : DiscrepancyKind.Underpayment)
             : payment.Amount > expected ? DiscrepancyKind.Overpayment

@@ -58,8 +58,9 @@ public sealed class NotificationApplier(
                 var money = new ReceivedMoney(
                     attempt.Rail, notification.Gateway, notification.GatewayTransactionId, null, new Money(minor, invoice.Currency), source,
                     null, notification.OccurredAt ?? now);
-                await applier.ApplyAsync(invoice, attempt, money, eventId, now, cancellationToken);
-                return NotificationOutcome.Processed("applied");
+                var payment = await applier.ApplyAsync(invoice, attempt, money, eventId, now, cancellationToken);
+                // Money for a cancelled or expired invoice is kept but not applied (closed_invoice): the outcome says so.
+                return NotificationOutcome.Processed(payment is { Applied: false } ? "recorded_not_applied" : "applied");
 
             case TxSts.RJCT:
                 if (!attempt.RecordRejection(notification.Status.Reason!, now))

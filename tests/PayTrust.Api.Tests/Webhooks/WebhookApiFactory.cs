@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using PayTrust.Testing;
+using PayTrust.Testing.GatewayStandIns;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace PayTrust.Api.Tests.Webhooks;
+
+/// <summary>
+/// The API for the webhook tests: a known sandbox webhook secret, Xendit and Midtrans stand-ins (to take real
+/// attempts against them), a hand-moved clock, every log event kept, and the durable retry worker off — the
+/// tests run retry passes themselves, so nothing happens in the background between two assertions.
+/// </summary>
+public class WebhookApiFactory : PayTrustApiFactory
+{
+    public const string SandboxSecret = "test-webhook-tests-sandbox-secret";
+
+    public WebhookApiFactory()
+        : this(new TestDatabase(), ownsDatabase: true, NewClock(), lockWaitSeconds: null)
+    {
+    }
+
+    /// <summary>An instance on a database and clock the test owns (restarts, shortened lock waits).</summary>
+    internal WebhookApiFactory(TestDatabase database, bool ownsDatabase, FakeClock clock, int? lockWaitSeconds)
+        : base(database, ownsDatabase)
+    {
+        Clock = clock;
+        LockWaitSeconds = lockWaitSeconds;
+    }
+
+    /// <summary>Starts at the real time, on a whole second (the database keeps microseconds; equality checks stay exact).</summary>
+    public static FakeClock NewClock() => new(Instant.FromUnixTimeSeconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeSeconds()));
+
+    public FakeClock Clock { get; }
+
+    /// <summary>innodb_lock_wait_timeout for the app's connections; null keeps the production 5 s.</summary>
+    public int? LockWaitSeconds { get; }
+
+    public XenditStandIn Xendit { get; private set; } = null!;
+
+    public MidtransStandIn Midtrans { get; private set; } = null!;
+
+    public ConcurrentQueue<LogEvent> Logs { get; } = new();
+
+    protected override IDictionary<string, string?> ExtraSettings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["PayTrust:Sandbox:WebhookSecret"] = SandboxSecret,
+                // Checkout pages are never submitted here: the tests sign sandbox webhooks themselves.
+                ["PayTrust:Sandbox:WebhookUrl"] = "http://127.0.0.1:9/webhooks/sandbox",
+                ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
+                ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
+                ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
+                ["PayTrust:Workers:WebhookRetryEnabled"] = "false",
+            };
+            if (LockWaitSeconds is { } seconds)
+            {
+                settings["PayTrust:Database:LockWaitTimeoutSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return settings;
+        }
+    }
+
+    public override async Task InitializeAsync()
+    {
+        Xendit = await XenditStandIn.StartAsync(Payments.GatewayStandInApiFactory.XenditSecretKey);
+        Midtrans = await MidtransStandIn.StartAsync(Payments.GatewayStandInApiFactory.MidtransServerKey);
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services)
+    {
+        services.AddSingleton<IClock>(Clock);
+        services.AddSingleton<ILogEventSink>(new Sink(Logs));
+    }
+
+    protected override async Task DisposeTestResourcesAsync()
+    {
+        await Xendit.DisposeAsync();
+        await Midtrans.DisposeAsync();
+    }
+
+    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using PayTrust.Api.Tests.Invoices;
+using PayTrust.Application.Features.Sandbox;
+using static PayTrust.Api.Tests.Webhooks.WebhookApi;
+
+namespace PayTrust.Api.Tests.Webhooks;
+
+/// <summary>Racing deliveries (spec §7.4 step 2, §7.2): one event many times, and many events for one invoice at once.</summary>
+public class WebhookConcurrencyTests(WebhookApiFactory factory) : IClassFixture<WebhookApiFactory>
+{
+    private const int Connections = 32;
+
+    [Fact]
+    public async Task A_thousand_copies_of_one_webhook_on_32_connections_make_exactly_one_payment()
+    {
+        var setup = await AttemptAsync(factory);
+        var body = SandboxWebhookJson.Serialize(SandboxPaid(setup.Reference, setup.Amount, Now));
+        var signature = Sign(body, Now);
+
+        var answers = await RaceAsync(Enumerable.Repeat(body, 1_000).ToList(), _ => (SandboxWebhookSignature.HeaderName, signature));
+
+        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{(int)answer.Status}: {answer.Body}"));
+        var statuses = answers.Select(answer => JsonDocument.Parse(answer.Body).RootElement.GetProperty("status").GetString()).ToList();
+        Assert.Equal(1, statuses.Count(status => status == "processed"));
+        Assert.Equal(999, statuses.Count(status => status == "duplicate"));
+        var after = await SnapshotAsync(factory, setup.InvoiceId);
+        Assert.Equal(("fully_paid", 1_000_000L, 1L), (after.Status, after.AmountPaid, after.Payments));
+        Assert.Single(await EventsAsync(setup.Client, "payment.succeeded"));
+        Assert.Single(await EventsAsync(setup.Client, "invoice.paid"));
+        Assert.Equal(1, await CountAsync(factory, "SELECT COUNT(*) FROM webhook_events WHERE invoice_id = @Id", new { Id = setup.InvoiceId }));
+    }
+
+    [Fact]
+    public async Task Sixty_four_distinct_payments_racing_on_one_invoice_are_all_applied_the_excess_as_overpayment()
+    {
+        // IDR 98,020 + 1 % fee (980) + 1,000 = 100,000.
+        var body = InvoiceApi.Body();
+        body["line_items"] = new System.Text.Json.Nodes.JsonArray(InvoiceApi.Line("Ticket", 1, 98_020));
+        var setup = await AttemptAsync(factory, body: body);
+        Assert.Equal(100_000, setup.Amount);
+        var bodies = Enumerable.Range(0, 64).Select(_ => SandboxWebhookJson.Serialize(SandboxPaid(setup.Reference, 30_000, Now))).ToList();
+
+        var answers = await RaceAsync(bodies, payment => (SandboxWebhookSignature.HeaderName, Sign(payment, Now)));
+
+        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{(int)answer.Status}: {answer.Body}"));
+        Assert.All(answers, answer => Assert.Equal("applied", JsonDocument.Parse(answer.Body).RootElement.GetProperty("outcome").GetString()));
+        var after = await SnapshotAsync(factory, setup.InvoiceId);
+        Assert.Equal(("fully_paid", 1_920_000L, 1_820_000L, 64L), (after.Status, after.AmountPaid, after.Overpayment, after.Payments));
+        Assert.Equal(64, (await EventsAsync(setup.Client, "payment.succeeded")).Count);
+        Assert.Single(await EventsAsync(setup.Client, "invoice.paid"));
+        // Each payment is compared with what was still due when it was applied: underpayments of 70,000, 40,000 and
+        // 10,000, one overpayment of 20,000 (it completed the invoice), then sixty of 30,000 — together the invoice's overpayment.
+        var discrepancies = await DiscrepanciesAsync(factory, setup.InvoiceId);
+        Assert.Equal([-70_000L, -40_000L, -10_000L], discrepancies.Where(d => d.Kind == "underpayment").Select(d => d.Difference ?? 0).Order());
+        Assert.Equal(61, discrepancies.Count(d => d.Kind == "overpayment"));
+        Assert.Equal(1_820_000, discrepancies.Where(d => d.Kind == "overpayment").Sum(d => d.Difference));
+    }
+
+    /// <summary>Every body posted once, by <see cref="Connections"/> clients in parallel; each answer's status and body.</summary>
+    private async Task<IReadOnlyList<(HttpStatusCode Status, string Body)>> RaceAsync(List<byte[]> bodies, Func<byte[], (string, string)> header)
+    {
+        var queue = new ConcurrentQueue<byte[]>(bodies);
+        var answers = new ConcurrentBag<(HttpStatusCode, string)>();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workers = Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        {
+            using var client = factory.CreateClient();
+            await start.Task;
+            while (queue.TryDequeue(out var body))
+            {
+                using var response = await PostRawAsync(client, "sandbox", body, header(body));
+                answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
+            }
+        })).ToList();
+        start.SetResult();
+        await Task.WhenAll(workers);
+        Assert.Equal(bodies.Count, answers.Count);
+        return answers.ToList();
+    }
+
+    private NodaTime.Instant Now => factory.Clock.GetCurrentInstant();
+}
