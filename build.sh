@@ -346,13 +346,18 @@ cmd_test() {
 # bare Dapper loop at the same concurrency (the value is the installment count).
 # create-attempt POSTs /invoices/{id}/payment-attempts once per fresh draft invoice (sandbox gateway), from
 # files of paths made just before measuring (see bench_attempt_paths): one invoice per request.
-BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice create-attempt"
+# webhook POSTs /webhooks/sandbox one signed payment.succeeded per pending sandbox attempt, each on its own invoice
+# (bench_webhook_attempts), signed just before each pass (the signature is good for 300 s); webhook-duplicate
+# replays one event, applied once just before, with the same body and signature every request.
+BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice create-attempt webhook webhook-duplicate"
 declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/
-  [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}' [create-attempt]='{attempt-paths}')
+  [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}' [create-attempt]='{attempt-paths}'
+  [webhook]=/webhooks/sandbox [webhook-duplicate]=/webhooks/sandbox)
 declare -A BENCH_BODY=([create-invoice]=create-invoice.json [create-invoice-12]=create-invoice-12.json)
 declare -A BENCH_RAW=([raw-create]=0 [raw-create-12]=12)
 declare -A BENCH_BASELINE=([health]=bare [gateways]=health [auth]=health
-  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health [create-attempt]=raw-create)
+  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health [create-attempt]=raw-create
+  [webhook]=raw-create [webhook-duplicate]=health)
 BENCH_RAW_PROJECT="$ROOT/bench/PayTrust.Bench.RawInserts/PayTrust.Bench.RawInserts.csproj"
 BENCH_RAW_DLL="$ROOT/bench/PayTrust.Bench.RawInserts/bin/Release/net10.0/PayTrust.Bench.RawInserts.dll"
 
@@ -364,9 +369,9 @@ bench_measure() { # bench_measure NAME PORT PATH [BODY_FILE] → "rps p50 p95 p9
   local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}" url="http://127.0.0.1:$2$3"
   export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}" PAYTRUST_BENCH_THREADS=2
   # Warm-up long enough for tiered JIT to settle: with 2 s the first scenario of a run measured slower.
-  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_WARM:-}" \
+  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_WARM:-}" PAYTRUST_BENCH_REQUESTS="${BENCH_REQUESTS_WARM:-}" \
     wrk -t2 -c"$connections" -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
-  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_MEASURE:-}" \
+  PAYTRUST_BENCH_PATHS="${BENCH_PATHS_MEASURE:-}" PAYTRUST_BENCH_REQUESTS="${BENCH_REQUESTS_MEASURE:-}" \
     wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "$url" \
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
 }
@@ -392,6 +397,43 @@ bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-al
   sed -n "$((share + 1)),$((2 * share))p" "$2/attempts-all.txt" >"$2/attempts-warm.txt"
   tail -n "+$((2 * share + 1))" "$2/attempts-all.txt" >"$2/attempts-measure.txt"
   say "create-attempt: $total draft invoices ($share per warm-up, $((total - 2 * share)) to measure)"
+}
+
+bench_webhook_attempts() { # bench_webhook_attempts PORT DIR → DIR/webhooks-{duplicate-warm,duplicate,warm-all,warm,measure}.tsv
+  # "reference<TAB>amount<TAB>currency" of pending sandbox attempts, each on its own invoice, all made through the API;
+  # disjoint, so every webhook pays a different invoice. Run before bench_attempt_paths, which takes the drafts left.
+  local invoice_seconds="${PAYTRUST_BENCH_WEBHOOK_INVOICE_SECONDS:-20}" attempt_seconds="${PAYTRUST_BENCH_WEBHOOK_ATTEMPT_SECONDS:-60}"
+  say "Creating invoices and sandbox attempts for webhook (${invoice_seconds} s of POST /invoices, ${attempt_seconds} s of POST …/payment-attempts)"
+  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$ROOT/bench/wrk/create-invoice.json" \
+    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${invoice_seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/invoices" >/dev/null
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+    "SELECT CONCAT('/invoices/', i.id, '/payment-attempts') FROM paytrust_bench.invoices i
+     WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$2/webhook-invoices.txt"
+  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_PATHS="$2/webhook-invoices.txt" PAYTRUST_BENCH_THREADS=2 \
+    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${attempt_seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/" >/dev/null
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+    "SELECT a.reference, a.amount, a.currency_code FROM paytrust_bench.payment_attempts a
+     WHERE a.gateway = 'sandbox' AND a.status = 'pending' ORDER BY a.reference" >"$2/webhooks-all.tsv"
+  local total; total=$(wc -l <"$2/webhooks-all.tsv"); local share=$(((total - 2) / 4))
+  sed -n 1p "$2/webhooks-all.tsv" >"$2/webhooks-duplicate-warm.tsv"
+  sed -n 2p "$2/webhooks-all.tsv" >"$2/webhooks-duplicate.tsv"
+  sed -n "3,$((share + 2))p" "$2/webhooks-all.tsv" >"$2/webhooks-warm-all.tsv"
+  sed -n "$((share + 3)),$((2 * share + 2))p" "$2/webhooks-all.tsv" >"$2/webhooks-warm.tsv"
+  tail -n "+$((2 * share + 3))" "$2/webhooks-all.tsv" >"$2/webhooks-measure.tsv"
+  say "webhook: $total pending sandbox attempts ($share per warm-up, $((total - 2 - 2 * share)) to measure)"
+}
+
+bench_sign_webhooks() { # bench_sign_webhooks TSV → TSV.signed: one signed payment.succeeded body per line, signed now
+  PayTrust__Sandbox__WebhookSecret="$BENCH_WEBHOOK_SECRET" dotnet "$API_DLL" bench-webhooks <"$1" >"$1.signed" \
+    || die "bench-webhooks could not sign ${1#"$ROOT"/}"
+}
+
+bench_apply_webhook() { # bench_apply_webhook PORT SIGNED — posts the first signed webhook once; fails unless applied
+  local line response; line=$(head -n 1 "$2")
+  response=$(curl -sS -X POST "http://127.0.0.1:$1/webhooks/sandbox" -H 'Content-Type: application/json' \
+    -H "PayTrust-Signature: ${line#*$'\t'}" --data-binary "${line%%$'\t'*}" -w '\n%{http_code}') || return 1
+  [ "${response##*$'\n'}" = 200 ] && [[ "$response" == *'"status":"processed"'* ]] \
+    || { printf 'build.sh: the webhook to replay was not applied: %s\n' "$response" >&2; return 1; }
 }
 
 bench_tenant_id() { # the demo tenant of the bench database (seeded by api_cli seed-demo)
@@ -428,10 +470,11 @@ cmd_bench() {
   [ -n "$tenant" ] || die "no demo tenant in paytrust_bench after seed-demo"
 
   local api_port bare_port logs="$STATE/bench"; mkdir -p "$logs"
+  BENCH_WEBHOOK_SECRET=$(random_hex 32)
   api_port=$(free_port); bare_port=$(free_port)
   ConnectionStrings__PayTrust="$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench)" \
   ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
-  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__WebhookSecret="$BENCH_WEBHOOK_SECRET" \
   Serilog__MinimumLevel__Default=Warning PayTrust__RateLimit__PermitsPerMinute=1000000000 \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
   BENCH_API_PID=$!
@@ -455,6 +498,7 @@ cmd_bench() {
     fi
   done
 
+  if [[ " ${scenarios[*]} " == *" webhook"* ]]; then bench_webhook_attempts "$api_port" "$logs"; fi
   if [[ " ${scenarios[*]} " == *" create-attempt "* ]]; then bench_attempt_paths "$api_port" "$logs"; fi
 
   declare -A result=()
@@ -471,6 +515,17 @@ cmd_bench() {
         measured=$(BENCH_PATHS_WARM="$logs/attempts-warm.txt" BENCH_PATHS_MEASURE="$logs/attempts-measure.txt" bench_measure "$1" "$api_port" / "")
         local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$logs/attempts-measure.txt")
         [ "${sent%.*}" -le "$available" ] || say "create-attempt sent $sent requests for $available invoices: some were repeats (raise PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS)"
+      elif [ "$1" = webhook ]; then
+        bench_sign_webhooks "$logs/webhooks-warm.tsv"; bench_sign_webhooks "$logs/webhooks-measure.tsv"
+        measured=$(BENCH_REQUESTS_WARM="$logs/webhooks-warm.tsv.signed" BENCH_REQUESTS_MEASURE="$logs/webhooks-measure.tsv.signed" \
+          bench_measure "$1" "$api_port" "${BENCH_PATH[$1]}" "")
+        local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$logs/webhooks-measure.tsv")
+        [ "${sent%.*}" -le "$available" ] || say "webhook sent $sent requests for $available attempts: some were repeats (raise PAYTRUST_BENCH_WEBHOOK_ATTEMPT_SECONDS)"
+      elif [ "$1" = webhook-duplicate ]; then
+        bench_sign_webhooks "$logs/webhooks-duplicate.tsv"
+        bench_apply_webhook "$api_port" "$logs/webhooks-duplicate.tsv.signed" || die "webhook-duplicate: the event to replay was not applied"
+        measured=$(BENCH_REQUESTS_WARM="$logs/webhooks-duplicate.tsv.signed" BENCH_REQUESTS_MEASURE="$logs/webhooks-duplicate.tsv.signed" \
+          bench_measure "$1" "$api_port" "${BENCH_PATH[$1]}" "")
       else
         measured=$(bench_measure "$1" "$(port_of "$1")" "${BENCH_PATH[$1]//\{invoice\}/$invoice}" "$body")
       fi
@@ -488,7 +543,14 @@ cmd_bench() {
     local warm_body="" warm_paths="" warm_path="${BENCH_PATH[$s]//\{invoice\}/$invoice}"
     [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
     [ "$s" = create-attempt ] && { warm_paths="$logs/attempts-warm-all.txt"; warm_path=/; }
+    local warm_requests=""
+    [ "$s" = webhook ] && { bench_sign_webhooks "$logs/webhooks-warm-all.tsv"; warm_requests="$logs/webhooks-warm-all.tsv.signed"; }
+    if [ "$s" = webhook-duplicate ]; then
+      bench_sign_webhooks "$logs/webhooks-duplicate-warm.tsv"; warm_requests="$logs/webhooks-duplicate-warm.tsv.signed"
+      bench_apply_webhook "$api_port" "$warm_requests" || die "webhook-duplicate: the event to replay was not applied"
+    fi
     PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$warm_body" PAYTRUST_BENCH_PATHS="$warm_paths" PAYTRUST_BENCH_THREADS=2 \
+      PAYTRUST_BENCH_REQUESTS="$warm_requests" \
       wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" \
       -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$api_port$warm_path" >/dev/null 2>&1 || true
   done

@@ -26,9 +26,37 @@ setup = function(thread)
   thread_count = thread_count + 1
 end
 
+-- PAYTRUST_BENCH_REQUESTS, when set, names a file of "body<TAB>signature" lines (signed sandbox webhooks, made by
+-- the API binary's bench-webhooks verb): every request is a POST of the next body with its PayTrust-Signature
+-- header, each line used once (threads take alternate lines), past the end the last one repeats. A file of one
+-- line is shared by every thread: the same event replayed (webhook-duplicate). wrk calls request() once on its
+-- first thread before the run to inspect the request, so the first line of a file is never sent (paths alike).
+local requests_file = os.getenv("PAYTRUST_BENCH_REQUESTS")
+
 local paths = nil
 local next_path = 0
+local webhooks = nil
+local next_webhook = 0
 init = function(args)
+  if requests_file ~= nil and requests_file ~= "" then
+    local threads = tonumber(os.getenv("PAYTRUST_BENCH_THREADS") or "2")
+    local all = {}
+    for line in io.lines(requests_file) do
+      local tab = line:find("\t", 1, true)
+      all[#all + 1] = { body = line:sub(1, tab - 1), signature = line:sub(tab + 1) }
+    end
+    if #all < threads then
+      webhooks = all
+    else
+      webhooks = {}
+      for i, webhook in ipairs(all) do
+        if (i - 1) % threads == thread_index then
+          webhooks[#webhooks + 1] = webhook
+        end
+      end
+    end
+    return
+  end
   if paths_file == nil or paths_file == "" then
     return
   end
@@ -45,6 +73,11 @@ init = function(args)
 end
 
 request = function()
+  if webhooks ~= nil then
+    next_webhook = next_webhook + 1
+    local webhook = webhooks[math.min(next_webhook, #webhooks)]
+    return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["PayTrust-Signature"] = webhook.signature }, webhook.body)
+  end
   if paths == nil then
     return wrk.request()
   end

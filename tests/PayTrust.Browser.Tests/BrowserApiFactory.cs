@@ -7,9 +7,9 @@ namespace PayTrust.Browser.Tests;
 
 /// <summary>
 /// The API on real Kestrel at a fixed loopback port, so a browser can follow its payment links, with the
-/// sandbox's webhooks going to a <see cref="WebhookReceiver"/>.
+/// sandbox's webhooks going to a <see cref="WebhookReceiver"/> (or, in <see cref="SelfPayingBrowserApiFactory"/>, to the API itself).
 /// </summary>
-public sealed class BrowserApiFactory : PayTrustApiFactory
+public class BrowserApiFactory : PayTrustApiFactory
 {
     public const string WebhookSecret = "browser-test-sandbox-secret";
 
@@ -25,11 +25,14 @@ public sealed class BrowserApiFactory : PayTrustApiFactory
 
     public WebhookReceiver Receiver { get; private set; } = null!;
 
+    /// <summary>Where the sandbox posts its webhooks: the recording receiver here.</summary>
+    protected virtual string SandboxWebhookUrl => Receiver.Url;
+
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["PAYTRUST_PUBLIC_URL"] = BaseUrl,
         ["PayTrust:Sandbox:WebhookSecret"] = WebhookSecret,
-        ["PayTrust:Sandbox:WebhookUrl"] = Receiver.Url,
+        ["PayTrust:Sandbox:WebhookUrl"] = SandboxWebhookUrl,
     };
 
     public override async Task InitializeAsync()
@@ -47,4 +50,13 @@ public sealed class BrowserApiFactory : PayTrustApiFactory
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// The same server, but the sandbox's webhooks go to its own /webhooks/sandbox, as in a local run: a click on
+/// the checkout page applies the payment end to end.
+/// </summary>
+public sealed class SelfPayingBrowserApiFactory : BrowserApiFactory
+{
+    protected override string SandboxWebhookUrl => $"{BaseUrl}/webhooks/sandbox";
 }

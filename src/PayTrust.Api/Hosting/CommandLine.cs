@@ -7,12 +7,18 @@ namespace PayTrust.Api.Hosting;
 /// <summary>
 /// Operator verbs run by build.sh with the same binary and configuration as the service:
 /// <c>migrate</c> applies migrations; <c>seed-demo</c> creates the demo tenant and registers the
-/// API key given in DEMO_API_KEY (an environment variable, so the key never shows in a process list).
+/// API key given in DEMO_API_KEY (an environment variable, so the key never shows in a process list);
+/// <c>bench-webhooks</c> signs sandbox webhooks for ./build.sh bench (<see cref="BenchWebhooks"/>, no database).
 /// </summary>
 public static class CommandLine
 {
     public static async Task<int?> TryRunAsync(string[] args)
     {
+        if (args is ["bench-webhooks"])
+        {
+            return await BenchWebhooks.RunAsync();
+        }
+
         if (args.Length == 0 || args[0] is not ("migrate" or "seed-demo"))
         {
             return null;
