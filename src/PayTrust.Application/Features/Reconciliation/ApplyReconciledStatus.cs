@@ -1,6 +1,7 @@
 using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Application.Behaviors;
 using PayTrust.Application.Features.Webhooks;
 using PayTrust.Domain.Payments;
@@ -28,6 +29,6 @@ internal sealed class ApplyReconciledStatusHandler(IPaymentAttemptRepository att
         }
 
         return await applier.ApplyAsync(
-            locked, command.AttemptId, command.Notification, PaymentSource.Reconciliation, eventId: null, clock.GetCurrentInstant(), cancellationToken);
+            locked, command.AttemptId, command.Notification, PaymentSource.Reconciliation, eventId: null, clock.GetCurrentInstant().ToStoragePrecision(), cancellationToken);
     }
 }

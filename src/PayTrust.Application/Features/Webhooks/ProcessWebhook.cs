@@ -1,6 +1,7 @@
 using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Application.Behaviors;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Payments;
@@ -23,7 +24,7 @@ internal sealed class ProcessWebhookHandler(
     public async ValueTask<NotificationOutcome> Handle(ProcessWebhook command, CancellationToken cancellationToken)
     {
         var owner = command.Owner;
-        var now = clock.GetCurrentInstant();
+        var now = clock.GetCurrentInstant().ToStoragePrecision();
         var locked = await attempts.LockInvoiceAsync(owner.TenantId, owner.InvoiceId, cancellationToken)
             ?? throw new InvalidOperationException($"Attempt {owner.AttemptId} names invoice {owner.InvoiceId}, which does not exist.");
         var outcome = await applier.ApplyAsync(locked, owner.AttemptId, command.Notification, PaymentSource.Webhook, command.Event.Id, now, cancellationToken);

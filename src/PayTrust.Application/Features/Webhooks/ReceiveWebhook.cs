@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Application.Features.Credentials;
 using PayTrust.Domain.Errors;
 
@@ -35,7 +36,7 @@ internal sealed class ReceiveWebhookHandler(
     {
         var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway)
             ?? throw new PayTrustException(ErrorKind.NotFound, "unknown_gateway", $"No webhooks are received for gateway '{request.Gateway}'");
-        var now = clock.GetCurrentInstant();
+        var now = clock.GetCurrentInstant().ToStoragePrecision();
 
         var reference = protocol.ReadReference(request.Body);
         if (reference is null)
@@ -86,7 +87,7 @@ internal sealed class ReceiveWebhookHandler(
         }
         catch (Exception failure) when (IsTransient(failure))
         {
-            await StoreForRetryAsync(record, failure, cancellationToken);
+            await StoreForRetryAsync(record, failure);
             throw new PayTrustException(ErrorKind.Unavailable, "database_unavailable", "The payment could not be applied right now; it will be retried", failure);
         }
     }
@@ -97,7 +98,7 @@ internal sealed class ReceiveWebhookHandler(
 
     // Keeps the event for PayTrust's own retries (§7.4 step 5) when the database lets us; when it does not, the
     // 503 makes the gateway retry instead.
-    private async Task StoreForRetryAsync(WebhookEventRecord record, Exception failure, CancellationToken cancellationToken)
+    private async Task StoreForRetryAsync(WebhookEventRecord record, Exception failure)
     {
         try
         {
@@ -110,7 +111,6 @@ internal sealed class ReceiveWebhookHandler(
             logger.LogError(storing, "Webhook {EventId} ({Gateway} {Reference}) could not be stored for retry; the gateway's own retry must bring it back",
                 record.Id, record.Gateway, record.Reference);
         }
-        _ = cancellationToken;
     }
 
     private async Task RecordRefusedAsync(ReceiveWebhook request, AttemptOwner? owner, string? reference, string outcome, Instant now, CancellationToken cancellationToken)

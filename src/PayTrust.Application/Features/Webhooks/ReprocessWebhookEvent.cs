@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Application.Behaviors;
 using PayTrust.Domain.Errors;
 using PayTrust.Application.Features.Payments;
@@ -44,7 +45,7 @@ internal sealed class ReprocessWebhookEventHandler(
                 "This event was refused for good (malformed, unknown reference or a mismatch); replaying it cannot change that");
         }
 
-        var now = clock.GetCurrentInstant();
+        var now = clock.GetCurrentInstant().ToStoragePrecision();
         var protocol = protocols.First(candidate => candidate.Gateway == record.Gateway);
         var headers = new WebhookHeaders(JsonSerializer.Deserialize<Dictionary<string, string?>>(record.Headers) ?? []);
         var parsed = protocol.Parse(record.Payload, headers);
@@ -93,7 +94,7 @@ internal sealed class RecordWebhookRetryFailureHandler(
             return record is null ? null : WebhookEventView.Of(record);
         }
 
-        var now = clock.GetCurrentInstant();
+        var now = clock.GetCurrentInstant().ToStoragePrecision();
         var firstFailedAt = record.FirstFailedAt ?? now;
         var retries = record.RetryCount + 1;
         var next = WebhookRetrySchedule.NextAfter(firstFailedAt, retries);
