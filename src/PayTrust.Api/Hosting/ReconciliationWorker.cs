@@ -1,4 +1,3 @@
-using Mediator;
 using NodaTime;
 using PayTrust.Application.Features.Reconciliation;
 
@@ -11,7 +10,8 @@ namespace PayTrust.Api.Hosting;
 /// invoices changed since the previous run are checked — all invoices on the first run after start.
 /// </summary>
 internal sealed class ReconciliationWorker(
-    IServiceScopeFactory scopes, IConfiguration configuration, IClock clock, ILogger<ReconciliationWorker> logger) : BackgroundService
+    IServiceScopeFactory scopes, IConfiguration configuration, IClock clock, ILogger<ReconciliationWorker> logger)
+    : PeriodicWorker(scopes, configuration, logger)
 {
     private const int BatchSize = 20;
 
@@ -19,47 +19,32 @@ internal sealed class ReconciliationWorker(
     // while it is still open; looking back this much further means such a change is not skipped by the next check.
     private static readonly Duration InvariantOverlap = Duration.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private Instant? _lastCheck;
+
+    protected override string Name => "Reconciliation";
+
+    protected override string EnabledKey => "PayTrust:Workers:ReconciliationEnabled";
+
+    protected override string IntervalKey => "PayTrust:Workers:ReconciliationIntervalSeconds";
+
+    protected override double DefaultIntervalSeconds => 60;
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("PayTrust:Workers:ReconciliationEnabled", true))
+        var pendingAfter = Duration.FromMinutes(Configuration.GetValue("PayTrust:Reconciliation:PendingAfterMinutes", ReconciliationSchedule.DefaultPendingAfter.TotalMinutes));
+        try
         {
-            return;
+            // Claims are made before the gateways are asked, so a batch stopped by shutdown only delays its attempts.
+            await DrainAsync(
+                async mediator => (await mediator.Send(new ReconcilePendingAttempts(BatchSize, pendingAfter), CancellationToken.None)).Count,
+                BatchSize, stoppingToken);
         }
-
-        var pendingAfter = Duration.FromMinutes(configuration.GetValue("PayTrust:Reconciliation:PendingAfterMinutes", ReconciliationSchedule.DefaultPendingAfter.TotalMinutes));
-        Instant? lastCheck = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("PayTrust:Workers:ReconciliationIntervalSeconds", 60.0)));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        finally
         {
-            try
-            {
-                int claimed;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    // A batch runs to completion even when shutdown starts: its claims are made, so stopping half-way only delays.
-                    var results = await scope.ServiceProvider.GetRequiredService<IMediator>()
-                        .Send(new ReconcilePendingAttempts(BatchSize, pendingAfter), CancellationToken.None);
-                    claimed = results.Count;
-                }
-                while (claimed == BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogWarning(exception, "Reconciliation run failed; trying again next interval");
-            }
-
-            try
-            {
-                var started = clock.GetCurrentInstant();
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CheckInvariants(lastCheck - InvariantOverlap), CancellationToken.None);
-                lastCheck = started;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogWarning(exception, "Invariant check failed; trying again next interval");
-            }
+            // The invariants are checked even when reconciliation failed: they say whether the books are right, whatever the gateways did.
+            var started = clock.GetCurrentInstant();
+            await InScopeAsync(async mediator => await mediator.Send(new CheckInvariants(_lastCheck - InvariantOverlap), CancellationToken.None));
+            _lastCheck = started;
         }
     }
 }
