@@ -44,6 +44,14 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         ["/invoices/{id:guid}/payment-attempts"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payment-attempts"),
         ["/invoices/{id:guid}/payments"] = async (f, owner) =>
             new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/payments", """{"amount":1000,"currency_code":"IDR","reference":"ISO-1","rail":"manual_settlement"}"""),
+        ["/invoices/{id:guid}/payments/{paymentId:guid}"] = async (f, owner) =>
+        {
+            var invoiceId = await InvoiceApi.CreateIdAsync(f, owner);
+            using var ownerClient = f.TenantClient(owner.ApiKey);
+            var recorded = await ownerClient.PostAsync($"/invoices/{invoiceId}/payments", new StringContent(
+                """{"amount":1000,"currency_code":"IDR","reference":"ISO-2","rail":"manual_settlement"}""", System.Text.Encoding.UTF8, "application/json"));
+            return new Probe(recorded.Headers.Location!.OriginalString);
+        },
         ["/invoices/{id:guid}/transactions"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/transactions"),
         ["/invoices/{id:guid}/discrepancies"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/discrepancies"),
         ["/invoices/{id:guid}/overpayment"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/overpayment"),

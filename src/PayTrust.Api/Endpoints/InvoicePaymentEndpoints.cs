@@ -21,6 +21,11 @@ public static class InvoicePaymentEndpoints
             .WithName("RecordPayment")
             .WithSummary("Record a bank transfer or manual settlement (201); the same reference again returns the first payment (200).");
 
+        group.MapGet("/payments/{paymentId:guid}", async (Guid id, Guid paymentId, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetInvoicePayment(id, paymentId), cancellationToken)))
+            .WithName("GetInvoicePayment")
+            .WithSummary("One payment of the invoice, with the invoice's amounts as they are now.");
+
         group.MapGet("/transactions", async (Guid id, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new ListInvoiceTransactions(id), cancellationToken)))
             .WithName("ListInvoiceTransactions")

@@ -54,6 +54,23 @@ public class RecordPaymentTests(PayTrustApiFactory factory) : IClassFixture<PayT
         Assert.Single(await EventsAsync(client, invoiceId), e => e.GetProperty("type").GetString() == "invoice.paid");
         // Exactly what was due: nothing to report.
         Assert.Empty((await InvoiceApi.GetAsync(client, $"/invoices/{invoiceId}/discrepancies")).GetProperty("data").EnumerateArray());
+
+        // The Location answers with the same payment and the invoice as it is now.
+        var located = await InvoiceApi.GetAsync(client, response.Headers.Location!.OriginalString);
+        Assert.Equal(payment.ToString(), located.ToString());
+    }
+
+    [Fact]
+    public async Task A_payment_is_found_only_under_its_own_invoice()
+    {
+        var (tenant, client) = await TenantAsync();
+        var invoiceId = await InvoiceApi.CreateIdAsync(factory, tenant);
+        var otherInvoiceId = await InvoiceApi.CreateIdAsync(factory, tenant);
+        var paymentId = (await HttpAssert.JsonAsync(await RecordAsync(client, invoiceId, Payment(1_000, "REF-OWN")), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var problem = await HttpAssert.Problem.ReadAsync(await client.GetAsync($"/invoices/{otherInvoiceId}/payments/{paymentId}"), HttpStatusCode.NotFound);
+        Assert.Equal("payment_not_found", problem.Code);
+        await HttpAssert.Problem.ReadAsync(await client.GetAsync($"/invoices/{invoiceId}/payments/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
     }
 
     [Fact]
