@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using PayTrust.Api.Tests.Invoices;
 using PayTrust.Testing.GatewayStandIns;
 using Serilog.Core;
@@ -9,52 +7,12 @@ using Serilog.Events;
 
 namespace PayTrust.Api.Tests.Payments;
 
-/// <summary>
-/// The API with Xendit and Midtrans pointed at local stand-ins that check what the real gateways check,
-/// and every log event kept, to prove secrets never reach the logs.
-/// </summary>
-public sealed class GatewayStandInApiFactory : PayTrustApiFactory
+/// <summary>The stand-ins with a short gateway timeout, for the timeout case.</summary>
+public sealed class GatewayStandInApiFactory : StandInApiFactory
 {
-    // The keys InvoiceApi.SetGatewayCredentialsAsync stores for every tenant.
-    public const string XenditSecretKey = "xnd_development_test_secret_key_0001";
-    public const string XenditCallbackToken = "test-callback-token-0001";
-    public const string MidtransServerKey = "SB-Mid-server-test-server-key-0001";
-
-    public XenditStandIn Xendit { get; private set; } = null!;
-
-    public MidtransStandIn Midtrans { get; private set; } = null!;
-
-    public ConcurrentQueue<LogEvent> Logs { get; } = new();
-
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
-    {
-        ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
-        ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
-        ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
-        // Short so the timeout test is quick, but not so short that a loaded 2-core CI machine times out a normal
-        // stand-in answer (at 1 s that happened, and every later scripted answer went to the wrong request).
-        ["PayTrust:Gateways:TimeoutSeconds"] = "3",
-    };
-
-    public override async Task InitializeAsync()
-    {
-        Xendit = await XenditStandIn.StartAsync(XenditSecretKey);
-        Midtrans = await MidtransStandIn.StartAsync(MidtransServerKey);
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<ILogEventSink>(new Sink(Logs));
-
-    protected override async Task DisposeTestResourcesAsync()
-    {
-        await Xendit.DisposeAsync();
-        await Midtrans.DisposeAsync();
-    }
-
-    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
-    }
+    // Short so the timeout test is quick, but not so short that a loaded 2-core CI machine times out a normal
+    // stand-in answer (at 1 s that happened, and every later scripted answer went to the wrong request).
+    protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?> { ["PayTrust:Gateways:TimeoutSeconds"] = "3" };
 }
 
 /// <summary>Payment attempts through the real Xendit and Midtrans clients (spec §7.2, §7.3, §7.6).</summary>
@@ -188,13 +146,13 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         };
 
         // The secrets did reach the gateways, so the calls above were real.
-        Assert.Contains(GatewayStandIn.BasicAuthorization(GatewayStandInApiFactory.XenditSecretKey), factory.Xendit.AuthorizationHeaders);
-        Assert.Contains(GatewayStandIn.BasicAuthorization(GatewayStandInApiFactory.MidtransServerKey), factory.Midtrans.AuthorizationHeaders);
+        Assert.Contains(GatewayStandIn.BasicAuthorization(StandInApiFactory.XenditSecretKey), factory.Xendit.AuthorizationHeaders);
+        Assert.Contains(GatewayStandIn.BasicAuthorization(StandInApiFactory.MidtransServerKey), factory.Midtrans.AuthorizationHeaders);
         var secrets = new[]
         {
-            GatewayStandInApiFactory.XenditSecretKey, GatewayStandInApiFactory.XenditCallbackToken, GatewayStandInApiFactory.MidtransServerKey,
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(GatewayStandInApiFactory.XenditSecretKey + ":")),
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(GatewayStandInApiFactory.MidtransServerKey + ":")),
+            StandInApiFactory.XenditSecretKey, StandInApiFactory.XenditCallbackToken, StandInApiFactory.MidtransServerKey,
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StandInApiFactory.XenditSecretKey + ":")),
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StandInApiFactory.MidtransServerKey + ":")),
         };
         var logged = factory.Logs.Select(Render).ToArray();
         Assert.Contains(logged, line => line.Contains("open_checkout", StringComparison.Ordinal) && line.Contains("credentials_invalid", StringComparison.Ordinal));

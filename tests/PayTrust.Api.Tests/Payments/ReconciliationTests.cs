@@ -10,56 +10,20 @@ using NodaTime;
 using NodaTime.Testing;
 using PayTrust.Api.Tests.Invoices;
 using PayTrust.Application.Features.Reconciliation;
-using PayTrust.Testing.GatewayStandIns;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace PayTrust.Api.Tests.Payments;
 
 /// <summary>The API with the gateway stand-ins, a hand-moved clock and every log event kept; the worker stays off and tests run passes themselves.</summary>
-public sealed class ReconciliationApiFactory : PayTrustApiFactory
+public sealed class ReconciliationApiFactory : StandInApiFactory
 {
     /// <summary>Starts at a whole second of the real time, so stored times (microseconds) compare exactly and the stand-ins' real times stay close.</summary>
     public FakeClock Clock { get; } = new(Instant.FromUnixTimeSeconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeSeconds()));
 
-    public XenditStandIn Xendit { get; private set; } = null!;
+    // Long enough for a status query the test holds at the stand-in while a webhook overtakes it.
+    protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?> { ["PayTrust:Gateways:TimeoutSeconds"] = "15" };
 
-    public MidtransStandIn Midtrans { get; private set; } = null!;
-
-    public ConcurrentQueue<LogEvent> Logs { get; } = new();
-
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
-    {
-        ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
-        ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
-        ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
-        // Long enough for a status query the test holds at the stand-in while a webhook overtakes it.
-        ["PayTrust:Gateways:TimeoutSeconds"] = "15",
-    };
-
-    public override async Task InitializeAsync()
-    {
-        Xendit = await XenditStandIn.StartAsync(GatewayStandInApiFactory.XenditSecretKey);
-        Midtrans = await MidtransStandIn.StartAsync(GatewayStandInApiFactory.MidtransServerKey);
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        services.AddSingleton<IClock>(Clock);
-        services.AddSingleton<ILogEventSink>(new Sink(Logs));
-    }
-
-    protected override async Task DisposeTestResourcesAsync()
-    {
-        await Xendit.DisposeAsync();
-        await Midtrans.DisposeAsync();
-    }
-
-    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
-    }
+    protected override void ConfigureMoreServices(IServiceCollection services) => services.AddSingleton<IClock>(Clock);
 }
 
 /// <summary>
@@ -378,7 +342,7 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
 
         using var anonymous = factory.CreateClient();
         using var content = new StringContent(factory.Xendit.CallbackBody(xenditId), Encoding.UTF8, "application/json");
-        content.Headers.Add("x-callback-token", GatewayStandInApiFactory.XenditCallbackToken);
+        content.Headers.Add("x-callback-token", StandInApiFactory.XenditCallbackToken);
         return await HttpAssert.JsonAsync(await anonymous.PostAsync("/webhooks/xendit", content), HttpStatusCode.OK);
     }
 

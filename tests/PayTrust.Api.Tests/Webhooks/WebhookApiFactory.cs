@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using PayTrust.Testing;
-using PayTrust.Testing.GatewayStandIns;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace PayTrust.Api.Tests.Webhooks;
 
@@ -14,7 +10,7 @@ namespace PayTrust.Api.Tests.Webhooks;
 /// attempts against them), a hand-moved clock, every log event kept, and the durable retry worker off — the
 /// tests run retry passes themselves, so nothing happens in the background between two assertions.
 /// </summary>
-public class WebhookApiFactory : PayTrustApiFactory
+public class WebhookApiFactory : Payments.StandInApiFactory
 {
     public const string SandboxSecret = "test-webhook-tests-sandbox-secret";
 
@@ -39,13 +35,7 @@ public class WebhookApiFactory : PayTrustApiFactory
     /// <summary>innodb_lock_wait_timeout for the app's connections; null keeps the production 5 s.</summary>
     public int? LockWaitSeconds { get; }
 
-    public XenditStandIn Xendit { get; private set; } = null!;
-
-    public MidtransStandIn Midtrans { get; private set; } = null!;
-
-    public ConcurrentQueue<LogEvent> Logs { get; } = new();
-
-    protected override IDictionary<string, string?> ExtraSettings
+    protected override IDictionary<string, string?> MoreSettings
     {
         get
         {
@@ -54,9 +44,6 @@ public class WebhookApiFactory : PayTrustApiFactory
                 ["PayTrust:Sandbox:WebhookSecret"] = SandboxSecret,
                 // Checkout pages are never submitted here: the tests sign sandbox webhooks themselves.
                 ["PayTrust:Sandbox:WebhookUrl"] = "http://127.0.0.1:9/webhooks/sandbox",
-                ["PayTrust:Gateways:Xendit:BaseUrl"] = Xendit.BaseUrl,
-                ["PayTrust:Gateways:Midtrans:SnapBaseUrl"] = Midtrans.BaseUrl,
-                ["PayTrust:Gateways:Midtrans:CoreBaseUrl"] = Midtrans.BaseUrl,
                 ["PayTrust:Workers:WebhookRetryEnabled"] = "false",
             };
             if (LockWaitSeconds is { } seconds)
@@ -68,27 +55,5 @@ public class WebhookApiFactory : PayTrustApiFactory
         }
     }
 
-    public override async Task InitializeAsync()
-    {
-        Xendit = await XenditStandIn.StartAsync(Payments.GatewayStandInApiFactory.XenditSecretKey);
-        Midtrans = await MidtransStandIn.StartAsync(Payments.GatewayStandInApiFactory.MidtransServerKey);
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        services.AddSingleton<IClock>(Clock);
-        services.AddSingleton<ILogEventSink>(new Sink(Logs));
-    }
-
-    protected override async Task DisposeTestResourcesAsync()
-    {
-        await Xendit.DisposeAsync();
-        await Midtrans.DisposeAsync();
-    }
-
-    private sealed class Sink(ConcurrentQueue<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
-    }
+    protected override void ConfigureMoreServices(IServiceCollection services) => services.AddSingleton<IClock>(Clock);
 }

@@ -11,8 +11,8 @@ namespace PayTrust.Api.Tests.Webhooks;
 /// <summary>Verified notifications applied to invoices (spec §5, §7.4 steps 2–4 and 6): sandbox, Xendit and Midtrans.</summary>
 public class WebhookApplicationTests(WebhookApiFactory factory) : IClassFixture<WebhookApiFactory>
 {
-    private const string CallbackToken = GatewayStandInApiFactory.XenditCallbackToken;
-    private const string ServerKey = GatewayStandInApiFactory.MidtransServerKey;
+    private const string CallbackToken = StandInApiFactory.XenditCallbackToken;
+    private const string ServerKey = StandInApiFactory.MidtransServerKey;
 
     [Fact]
     public async Task A_paid_sandbox_webhook_pays_the_invoice_once_with_its_events()

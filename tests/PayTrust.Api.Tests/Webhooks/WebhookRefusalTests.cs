@@ -14,8 +14,8 @@ namespace PayTrust.Api.Tests.Webhooks;
 /// </summary>
 public class WebhookRefusalTests(WebhookApiFactory factory) : IClassFixture<WebhookApiFactory>
 {
-    private const string CallbackToken = GatewayStandInApiFactory.XenditCallbackToken;
-    private const string ServerKey = GatewayStandInApiFactory.MidtransServerKey;
+    private const string CallbackToken = StandInApiFactory.XenditCallbackToken;
+    private const string ServerKey = StandInApiFactory.MidtransServerKey;
 
     public static TheoryData<string> Forgeries => ["flipped_byte", "reserialised", "wrong_secret", "missing_header", "stale_timestamp", "future_timestamp"];
 
