@@ -5,6 +5,7 @@ using Dapper;
 using MySqlConnector;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
 
@@ -267,19 +268,19 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
             installments.Length == 0
                 ? null
                 : InstallmentSchedule.Restore(installments.Select(s => new Installment(
-                    s.Number, Utc(s.DueDate), M(s.Amount), M(s.Tax), M(s.ServiceFee), M(s.AmountPaid), UtcOrNull(s.PaidAt))).ToArray()),
+                    s.Number, s.DueDate.ToInstantUtc(), M(s.Amount), M(s.Tax), M(s.ServiceFee), M(s.AmountPaid), s.PaidAt?.ToInstantUtc())).ToArray()),
             M(row.AmountPaid),
             M(row.OverpaymentAmount),
             row.Description,
             row.CustomerName is null && row.CustomerEmail is null && row.CustomerPhone is null ? null : new Customer(row.CustomerName, row.CustomerEmail, row.CustomerPhone),
             row.Metadata,
-            Utc(row.CreatedAt),
-            Utc(row.UpdatedAt),
-            Utc(row.ExpiresAt),
-            UtcOrNull(row.PaymentInitiatedAt),
-            UtcOrNull(row.PaidAt),
-            UtcOrNull(row.CancelledAt),
-            UtcOrNull(row.ExpiredAt)));
+            row.CreatedAt.ToInstantUtc(),
+            row.UpdatedAt.ToInstantUtc(),
+            row.ExpiresAt.ToInstantUtc(),
+            row.PaymentInitiatedAt?.ToInstantUtc(),
+            row.PaidAt?.ToInstantUtc(),
+            row.CancelledAt?.ToInstantUtc(),
+            row.ExpiredAt?.ToInstantUtc()));
     }
 
     private static object InvoiceParameters(Invoice invoice) => new
@@ -373,9 +374,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         sql.Append(';');
     }
 
-    private static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private static Instant? UtcOrNull(DateTime? value) => value is { } v ? Utc(v) : null;
 
     /// <summary>What subscribers receive about the invoice: its state right after the change.</summary>
     private sealed record EventPayload(

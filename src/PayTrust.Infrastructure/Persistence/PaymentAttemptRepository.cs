@@ -1,6 +1,7 @@
 using Dapper;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 
@@ -99,9 +100,8 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         row.Id, row.TenantId, row.InvoiceId, row.InstallmentNumber, row.AttemptNumber, row.Reference, row.Rail, row.Gateway,
         new Money(row.Amount, Currency.Parse(row.CurrencyCode)), PaymentAttemptStatusNames.Parse(row.Status), row.GatewayReference,
         row.CheckoutUrl, row.FailureCode is null ? null : FailureCode.Parse(row.FailureCode),
-        Utc(row.CreatedAt), Utc(row.UpdatedAt), Utc(row.ExpiresAt)));
+        row.CreatedAt.ToInstantUtc(), row.UpdatedAt.ToInstantUtc(), row.ExpiresAt.ToInstantUtc()));
 
-    private static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record AttemptRow(
         Guid Id, Guid TenantId, Guid InvoiceId, short? InstallmentNumber, int AttemptNumber, string Reference, string Rail, string Gateway,

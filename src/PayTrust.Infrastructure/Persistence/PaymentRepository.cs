@@ -2,6 +2,7 @@ using Dapper;
 using MySqlConnector;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 
@@ -125,8 +126,7 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
     {
         public Payment ToPayment() => new(
             Id, TenantId, InvoiceId, AttemptId, Rail, Gateway, GatewayTransactionId, Reference, new Money(Amount, Currency.Parse(CurrencyCode)),
-            PaymentSourceNames.Parse(Source), Applied, Note, Utc(PaidAt), Utc(RecordedAt));
+            PaymentSourceNames.Parse(Source), Applied, Note, PaidAt.ToInstantUtc(), RecordedAt.ToInstantUtc());
     }
 
-    internal static Instant Utc(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

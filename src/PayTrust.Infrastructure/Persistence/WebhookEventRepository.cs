@@ -2,6 +2,7 @@ using Dapper;
 using MySqlConnector;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 
 namespace PayTrust.Infrastructure.Persistence;
 
@@ -105,8 +106,7 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
     {
         public WebhookEventRecord ToRecord() => new(
             Id, Gateway, DedupKey, TenantId, InvoiceId, AttemptId, Reference, Payload, Headers, Status, Outcome, RetryCount,
-            Utc(FirstFailedAt), Utc(NextRetryAt), LastError, PaymentRepository.Utc(ReceivedAt), Utc(ProcessedAt));
+            FirstFailedAt?.ToInstantUtc(), NextRetryAt?.ToInstantUtc(), LastError, ReceivedAt.ToInstantUtc(), ProcessedAt?.ToInstantUtc());
     }
 
-    private static Instant? Utc(DateTime? value) => value is { } v ? PaymentRepository.Utc(v) : null;
 }
