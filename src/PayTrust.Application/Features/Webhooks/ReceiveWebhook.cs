@@ -85,16 +85,12 @@ internal sealed class ReceiveWebhookHandler(
         {
             return new WebhookReceipt(WebhookReceiptResult.Duplicate);
         }
-        catch (Exception failure) when (IsTransient(failure))
+        catch (Exception failure) when (WebhookRetrySchedule.IsTransient(failure, databaseErrors))
         {
             await StoreForRetryAsync(record, failure);
             throw new PayTrustException(ErrorKind.Unavailable, "database_unavailable", "The payment could not be applied right now; it will be retried", failure);
         }
     }
-
-    private bool IsTransient(Exception failure) =>
-        databaseErrors.Classify(failure) != DatabaseError.None
-        || failure is PayTrustException { Code: "concurrent_modification" or "database_unavailable" };
 
     // Keeps the event for PayTrust's own retries (§7.4 step 5) when the database lets us; when it does not, the
     // 503 makes the gateway retry instead.

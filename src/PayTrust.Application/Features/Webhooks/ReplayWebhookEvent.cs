@@ -20,7 +20,7 @@ internal sealed class ReplayWebhookEventHandler(ISender sender, ICallerContext c
         {
             return (await sender.Send(new ReprocessWebhookEvent(request.EventId, tenant, IsScheduledRetry: false), cancellationToken))!;
         }
-        catch (Exception failure) when (databaseErrors.Classify(failure) != DatabaseError.None || failure is PayTrustException { Code: "concurrent_modification" })
+        catch (Exception failure) when (WebhookRetrySchedule.IsTransient(failure, databaseErrors))
         {
             throw new PayTrustException(ErrorKind.Unavailable, "database_unavailable", "The event could not be processed right now; try again later", failure);
         }

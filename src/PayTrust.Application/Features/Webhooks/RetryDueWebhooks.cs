@@ -30,8 +30,7 @@ internal sealed class RetryDueWebhooksHandler(
                     logger.LogInformation("Retried webhook event {EventId}: {Status} {Outcome}", eventId, result.Status, result.Outcome);
                 }
             }
-            catch (Exception failure) when (failure is not OperationCanceledException
-                && (databaseErrors.Classify(failure) != DatabaseError.None || failure is PayTrustException { Code: "concurrent_modification" }))
+            catch (Exception failure) when (failure is not OperationCanceledException && WebhookRetrySchedule.IsTransient(failure, databaseErrors))
             {
                 await sender.Send(new RecordWebhookRetryFailure(eventId, WebhookRetrySchedule.Describe(failure)), CancellationToken.None);
             }

@@ -1,4 +1,5 @@
 using NodaTime;
+using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Errors;
 
 namespace PayTrust.Application.Features.Webhooks;
@@ -15,6 +16,14 @@ public static class WebhookRetrySchedule
     /// <summary>When retry number <paramref name="retriesDone"/> + 1 is due, or null when none is left.</summary>
     public static Instant? NextAfter(Instant firstFailedAt, int retriesDone) =>
         retriesDone < Delays.Count ? firstFailedAt + Delays[retriesDone] : null;
+
+    /// <summary>
+    /// Whether processing failed for a reason that a later try may not meet: the database unreachable, or lock
+    /// conflicts that outlasted the transaction behaviour's own retries. Anything else is a bug or a refusal.
+    /// </summary>
+    public static bool IsTransient(Exception failure, IDatabaseErrors databaseErrors) =>
+        databaseErrors.Classify(failure) != DatabaseError.None
+        || failure is PayTrustException { Code: "concurrent_modification" or "database_unavailable" };
 
     /// <summary>A short, safe description of a failure for the event row and the retry log: never SQL or a stack trace.</summary>
     public static string Describe(Exception failure) => failure switch
