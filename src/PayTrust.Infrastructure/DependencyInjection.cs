@@ -30,6 +30,9 @@ public static class DependencyInjection
         // One cache per process: it is what makes authentication cheap.
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddScoped<DemoSeeder>();
+        // One session per scope, under both names: repositories queue writes on the concrete session.
+        services.AddScoped<DbSession>();
+        services.AddScoped<IDbSession>(provider => provider.GetRequiredService<DbSession>());
         // Singletons: the catalogue cache and settings live as long as the process.
         services.AddSingleton<IGatewayCatalog, GatewayCatalog>();
         services.AddSingleton<IPlatformSettings, PlatformSettings>();

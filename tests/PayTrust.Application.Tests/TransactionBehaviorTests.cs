@@ -98,9 +98,9 @@ public sealed class TransactionBehaviorTests(TestDatabase database) : IClassFixt
     private static async Task<int> RenameAsync(DbSession session, RenameGateway command, int lockWaitSeconds = 5)
     {
         var connection = await session.GetConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync($"SET SESSION innodb_lock_wait_timeout = {lockWaitSeconds}", transaction: session.Transaction);
+        await connection.ExecuteAsync($"SET SESSION innodb_lock_wait_timeout = {lockWaitSeconds}");
         return await connection.ExecuteAsync(
-            "UPDATE gateways SET name = @Name WHERE code = @Code", new { command.Name, command.Code }, session.Transaction);
+            "UPDATE gateways SET name = @Name WHERE code = @Code", new { command.Name, command.Code });
     }
 
     private async Task<string> GatewayNameAsync(string code)

@@ -1,4 +1,5 @@
 using NodaTime;
+using PayTrust.Domain.Errors;
 
 namespace PayTrust.Application.Abstractions;
 
@@ -10,6 +11,13 @@ public interface IWebhookEventRepository
 
     /// <summary>Inserts the event; false when its (gateway, dedup key) is already stored (a duplicate).</summary>
     Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts the event with the rest of the current transaction's writes, sent at its commit: when another delivery
+    /// stored the same (gateway, dedup key) first, the commit throws <see cref="DuplicateWebhookException"/> and
+    /// nothing of the transaction is kept.
+    /// </summary>
+    Task InsertWithCommitAsync(WebhookEventRecord record, CancellationToken cancellationToken);
 
     /// <summary>Locks a stored event (FOR UPDATE SKIP LOCKED when <paramref name="skipLocked"/>): null when absent or taken by another instance.</summary>
     Task<WebhookEventRecord?> LockAsync(Guid eventId, bool skipLocked, CancellationToken cancellationToken);
@@ -52,3 +60,7 @@ public sealed record WebhookEventRecord(
     string? LastError,
     Instant ReceivedAt,
     Instant? ProcessedAt);
+
+/// <summary>Another delivery of this webhook event was stored first: the transaction that met it rolls back; the receiver answers 200 duplicate.</summary>
+public sealed class DuplicateWebhookException()
+    : PayTrustException(ErrorKind.Conflict, "duplicate_webhook", "Another delivery of this webhook event was stored first.");

@@ -81,7 +81,7 @@ internal sealed class IdempotencyStore(MySqlDataSource dataSource, IDbSession se
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            CompleteSql, new { request.Scope, request.Key, Kind = responseKind, Response = response }, session.Transaction, cancellationToken: cancellationToken));
+            CompleteSql, new { request.Scope, request.Key, Kind = responseKind, Response = response }, cancellationToken: cancellationToken));
     }
 
     public async Task CompleteAloneAsync(IdempotencyRequest request, string responseKind, string response, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ namespace PayTrust.Infrastructure.Persistence;
 /// the caller's transaction; a read of an invoice is one round trip of four result sets, a locking read
 /// too (the invoice row locked first, then its children).
 /// </summary>
-internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
+internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
 {
     private const string InvoiceColumns = """
         i.id AS Id, i.tenant_id AS TenantId, i.external_id AS ExternalId, i.parent_invoice_id AS ParentInvoiceId,
@@ -117,7 +117,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
 
     public async Task<StoredInvoice?> FindAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
-        if (session.Transaction is not null)
+        if (session.InTransaction)
         {
             return await ReadAsync(FindSql, tenantId, invoiceId, cancellationToken);
         }
@@ -141,7 +141,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     public async Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(InsertInvoiceSql);
-        var parameters = new DynamicParameters(InvoiceParameters(invoice));
+        var parameters = StatementBatch.ToDictionary(InvoiceParameters(invoice));
         AppendLineItems(sql, parameters, invoice);
         AppendInstallments(sql, parameters, invoice);
         AppendEvents(sql, parameters, invoice);
@@ -149,7 +149,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         var connection = await session.GetConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, session.Transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
         }
         catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
@@ -157,7 +157,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
             if (duplicate.Message.Contains("ux_invoices_tenant_external_id", StringComparison.Ordinal))
             {
                 var existing = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
-                    ExistingExternalIdSql, new { invoice.TenantId, invoice.ExternalId }, session.Transaction, cancellationToken: cancellationToken));
+                    ExistingExternalIdSql, new { invoice.TenantId, invoice.ExternalId }, cancellationToken: cancellationToken));
                 return new InvoiceInsertOutcome(InvoiceInsertResult.ExternalIdTaken, existing);
             }
 
@@ -176,7 +176,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     public async Task UpdateAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(UpdateInvoiceSql);
-        var parameters = new DynamicParameters(InvoiceParameters(invoice));
+        var parameters = StatementBatch.ToDictionary(InvoiceParameters(invoice));
         if (invoice.LineItemsChanged)
         {
             sql.Append("DELETE FROM invoice_line_items WHERE invoice_id = @Id;");
@@ -190,8 +190,8 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         }
 
         AppendEvents(sql, parameters, invoice);
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, session.Transaction, cancellationToken: cancellationToken));
+        // Nothing waits for an update's answer: it is queued and sent with the transaction's commit (or next read).
+        await session.WriteAsync(sql.ToString(), parameters, cancellationToken);
         invoice.MarkSaved();
     }
 
@@ -199,7 +199,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var due = await connection.QueryAsync<(Guid Id, Guid TenantId)>(new CommandDefinition(
-            DueForExpirySql, new { Now = now, Limit = limit }, session.Transaction, cancellationToken: cancellationToken));
+            DueForExpirySql, new { Now = now, Limit = limit }, cancellationToken: cancellationToken));
         var invoices = new List<Invoice>();
         foreach (var (id, tenantId) in due)
         {
@@ -231,9 +231,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
     /// <summary>Reads the children (and the invoice row itself unless already locked and read).</summary>
     private async Task<StoredInvoice?> ReadAsync(string sql, Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql, new { Id = invoiceId, TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+        await using var results = await session.QueryMultipleAsync(sql, new { Id = invoiceId, TenantId = tenantId }, cancellationToken);
         return await ReadInvoiceAsync(results);
     }
 
@@ -317,7 +315,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         invoice.ExpiredAt,
     };
 
-    private static void AppendLineItems(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    private static void AppendLineItems(StringBuilder sql, Dictionary<string, object?> parameters, Invoice invoice)
     {
         sql.Append("INSERT INTO invoice_line_items (id, invoice_id, line_number, product_name, quantity, unit_price, tax_rate, tax_category, country_code, subtotal_amount, tax_amount) VALUES ");
         for (var i = 0; i < invoice.LineItems.Count; i++)
@@ -334,7 +332,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         sql.Append(';');
     }
 
-    private static void AppendInstallments(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    private static void AppendInstallments(StringBuilder sql, Dictionary<string, object?> parameters, Invoice invoice)
     {
         if (invoice.Schedule is not { } schedule)
         {
@@ -353,7 +351,7 @@ internal sealed class InvoiceRepository(IDbSession session) : IInvoiceRepository
         sql.Append(';');
     }
 
-    private static void AppendEvents(StringBuilder sql, DynamicParameters parameters, Invoice invoice)
+    private static void AppendEvents(StringBuilder sql, Dictionary<string, object?> parameters, Invoice invoice)
     {
         if (invoice.PendingEvents.Count == 0)
         {

@@ -8,7 +8,7 @@ using PayTrust.Domain.Payments;
 namespace PayTrust.Infrastructure.Persistence;
 
 /// <summary>Payment attempts in <c>payment_attempts</c>, always read through the tenant where a caller names one.</summary>
-internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAttemptRepository
+internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAttemptRepository
 {
     private const string Columns = """
         id AS Id, tenant_id AS TenantId, invoice_id AS InvoiceId, installment_number AS InstallmentNumber,
@@ -47,9 +47,7 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
 
     public async Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, session.Transaction, cancellationToken: cancellationToken));
+        await using var results = await session.QueryMultipleAsync(LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
         var stored = await InvoiceRepository.ReadInvoiceAsync(results);
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         return stored is null ? null : new InvoiceAttempts(stored, all);
@@ -60,20 +58,16 @@ internal sealed class PaymentAttemptRepository(IDbSession session) : IPaymentAtt
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AttemptOwner>(new CommandDefinition(
             "SELECT tenant_id AS TenantId, invoice_id AS InvoiceId, id AS AttemptId, gateway AS Gateway FROM payment_attempts WHERE reference = @Reference",
-            new { Reference = reference }, session.Transaction, cancellationToken: cancellationToken));
+            new { Reference = reference }, cancellationToken: cancellationToken));
     }
 
-    public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters(attempt), session.Transaction, cancellationToken: cancellationToken));
-    }
+    // Both queued with the transaction's other writes: the attempt's number and reference are chosen under the
+    // invoice lock, so nothing waits for an answer.
+    public async Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken) =>
+        await session.WriteAsync(InsertSql, Parameters(attempt), cancellationToken);
 
-    public async Task UpdateAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, Parameters(attempt), session.Transaction, cancellationToken: cancellationToken));
-    }
+    public async Task UpdateAsync(PaymentAttempt attempt, CancellationToken cancellationToken) =>
+        await session.WriteAsync(UpdateSql, Parameters(attempt), cancellationToken);
 
     private static object Parameters(PaymentAttempt attempt) => new
     {

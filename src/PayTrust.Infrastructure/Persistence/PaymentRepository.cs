@@ -9,12 +9,19 @@ using PayTrust.Domain.Payments;
 namespace PayTrust.Infrastructure.Persistence;
 
 /// <summary>payments, payment_discrepancies and refunds (db/migrations/0008_payments_in.sql).</summary>
-internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
+internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
 {
     internal const string Columns = """
         id AS Id, tenant_id AS TenantId, invoice_id AS InvoiceId, attempt_id AS AttemptId, rail AS Rail, gateway AS Gateway,
         gateway_transaction_id AS GatewayTransactionId, reference AS Reference, currency_code AS CurrencyCode, amount AS Amount,
         source AS Source, applied AS Applied, note AS Note, paid_at AS PaidAt, recorded_at AS RecordedAt
+        """;
+
+    private const string InsertPaymentSql = """
+        INSERT INTO payments (id, tenant_id, invoice_id, attempt_id, rail, gateway, gateway_transaction_id, reference, currency_code,
+            amount, source, applied, note, paid_at, recorded_at)
+        VALUES (@Id, @TenantId, @InvoiceId, @AttemptId, @Rail, @Gateway, @GatewayTransactionId, @Reference, @CurrencyCode,
+            @Amount, @Source, @Applied, @Note, @PaidAt, @RecordedAt)
         """;
 
     public Task<Payment?> FindByGatewayTransactionAsync(string gateway, string gatewayTransactionId, CancellationToken cancellationToken) =>
@@ -27,24 +34,25 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
 
     public async Task<bool> InsertAsync(Payment payment, CancellationToken cancellationToken)
     {
+        var parameters = new
+        {
+            payment.Id, payment.TenantId, payment.InvoiceId, payment.AttemptId, payment.Rail, payment.Gateway, payment.GatewayTransactionId,
+            payment.Reference, CurrencyCode = payment.Amount.Currency.Code, Amount = payment.Amount.Minor,
+            Source = PaymentSourceNames.Of(payment.Source), payment.Applied, payment.Note,
+            PaidAt = payment.PaidAt.ToDateTimeUtc(), RecordedAt = payment.RecordedAt.ToDateTimeUtc(),
+        };
+        if (payment.Reference is null)
+        {
+            // Only a merchant's reference can be taken already (a gateway transaction was looked up under the
+            // invoice lock): without one, nobody waits for the answer and the insert goes with the commit.
+            await session.WriteAsync(InsertPaymentSql, parameters, cancellationToken);
+            return true;
+        }
+
         var connection = await session.GetConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO payments (id, tenant_id, invoice_id, attempt_id, rail, gateway, gateway_transaction_id, reference, currency_code,
-                    amount, source, applied, note, paid_at, recorded_at)
-                VALUES (@Id, @TenantId, @InvoiceId, @AttemptId, @Rail, @Gateway, @GatewayTransactionId, @Reference, @CurrencyCode,
-                    @Amount, @Source, @Applied, @Note, @PaidAt, @RecordedAt)
-                """,
-                new
-                {
-                    payment.Id, payment.TenantId, payment.InvoiceId, payment.AttemptId, payment.Rail, payment.Gateway, payment.GatewayTransactionId,
-                    payment.Reference, CurrencyCode = payment.Amount.Currency.Code, Amount = payment.Amount.Minor,
-                    Source = PaymentSourceNames.Of(payment.Source), payment.Applied, payment.Note,
-                    PaidAt = payment.PaidAt.ToDateTimeUtc(), RecordedAt = payment.RecordedAt.ToDateTimeUtc(),
-                },
-                session.Transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(InsertPaymentSql, parameters, cancellationToken: cancellationToken));
             return true;
         }
         catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry
@@ -54,10 +62,8 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
         }
     }
 
-    public async Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public async Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken) =>
+        await session.WriteAsync(
             """
             INSERT INTO payment_discrepancies (id, tenant_id, invoice_id, payment_id, webhook_event_id, kind, expected_currency_code,
                 expected_amount, received_currency_code, received_amount, difference, created_at)
@@ -71,8 +77,7 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
                 ExpectedAmount = discrepancy.Expected.Minor, ReceivedCurrency = discrepancy.Received.Currency.Code,
                 ReceivedAmount = discrepancy.Received.Minor, discrepancy.Difference, CreatedAt = discrepancy.CreatedAt.ToDateTimeUtc(),
             },
-            session.Transaction, cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<bool> RefundExistsAsync(string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken)
     {
@@ -83,13 +88,11 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
             WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId AND gateway_refund_id = @RefundId
             """,
             new { Gateway = gateway, TransactionId = gatewayTransactionId, RefundId = gatewayRefundId },
-            session.Transaction, cancellationToken: cancellationToken)) > 0;
+            cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public async Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken) =>
+        await session.WriteAsync(
             """
             INSERT INTO refunds (id, tenant_id, invoice_id, payment_id, gateway, gateway_transaction_id, gateway_refund_id, currency_code,
                 amount, reason, refunded_at, recorded_at)
@@ -102,21 +105,20 @@ internal sealed class PaymentRepository(IDbSession session) : IPaymentRepository
                 CurrencyCode = refund.Amount.Currency.Code, Amount = refund.Amount.Minor, refund.Reason,
                 RefundedAt = refund.RefundedAt.ToDateTimeUtc(), RecordedAt = refund.RecordedAt.ToDateTimeUtc(),
             },
-            session.Transaction, cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<long> RefundedAmountAsync(Guid paymentId, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = @PaymentId",
-            new { PaymentId = paymentId }, session.Transaction, cancellationToken: cancellationToken));
+            new { PaymentId = paymentId }, cancellationToken: cancellationToken));
     }
 
     private async Task<Payment?> FindAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(sql, parameters, session.Transaction, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return row?.ToPayment();
     }
 

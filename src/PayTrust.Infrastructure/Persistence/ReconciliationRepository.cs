@@ -33,7 +33,7 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
         var connection = await session.GetConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReconciliationCandidate>(new CommandDefinition(
             LockDueSql, new { Now = now, FirstCheckBefore = firstCheckBefore, ExcludedGateway = excludedGateway, Limit = limit },
-            session.Transaction, cancellationToken: cancellationToken));
+            cancellationToken: cancellationToken));
         return rows.ToArray();
     }
 
@@ -53,6 +53,6 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
 
         var connection = await session.GetConnectionAsync(cancellationToken);
         var parameters = claimed.Select((candidate, index) => new { Id = candidate.AttemptId, candidate.TenantId, Next = nextChecks[index] });
-        await connection.ExecuteAsync(new CommandDefinition(ScheduleSql, parameters, session.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ScheduleSql, parameters, cancellationToken: cancellationToken));
     }
 }

@@ -7,7 +7,7 @@ using PayTrust.Application.Common;
 namespace PayTrust.Infrastructure.Persistence;
 
 /// <summary>webhook_events and webhook_retry_log (db/migrations/0008_payments_in.sql).</summary>
-internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEventRepository
+internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventRepository
 {
     private const string Columns = """
         id AS Id, gateway AS Gateway, dedup_key AS DedupKey, tenant_id AS TenantId, invoice_id AS InvoiceId, attempt_id AS AttemptId,
@@ -16,12 +16,19 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
         processed_at AS ProcessedAt
         """;
 
+    private const string InsertSql = """
+        INSERT INTO webhook_events (id, gateway, dedup_key, tenant_id, invoice_id, attempt_id, reference, payload, headers, status,
+            outcome, retry_count, first_failed_at, next_retry_at, last_error, received_at, processed_at)
+        VALUES (@Id, @Gateway, @DedupKey, @TenantId, @InvoiceId, @AttemptId, @Reference, @Payload, @Headers, @Status,
+            @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
+        """;
+
     public async Task<bool> ExistsAsync(string gateway, string dedupKey, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT 1 FROM webhook_events WHERE gateway = @Gateway AND dedup_key = @DedupKey",
-            new { Gateway = gateway, DedupKey = dedupKey }, session.Transaction, cancellationToken: cancellationToken)) is not null;
+            new { Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken)) is not null;
     }
 
     public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)
@@ -29,14 +36,7 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
         var connection = await session.GetConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO webhook_events (id, gateway, dedup_key, tenant_id, invoice_id, attempt_id, reference, payload, headers, status,
-                    outcome, retry_count, first_failed_at, next_retry_at, last_error, received_at, processed_at)
-                VALUES (@Id, @Gateway, @DedupKey, @TenantId, @InvoiceId, @AttemptId, @Reference, @Payload, @Headers, @Status,
-                    @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
-                """,
-                Parameters(record), session.Transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters(record), cancellationToken: cancellationToken));
             return true;
         }
         catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
@@ -45,12 +45,16 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
         }
     }
 
+    public async Task InsertWithCommitAsync(WebhookEventRecord record, CancellationToken cancellationToken) =>
+        await session.WriteAsync(InsertSql, Parameters(record), cancellationToken, onConflict: failure =>
+            failure.Message.Contains("ux_webhook_events_dedup", StringComparison.Ordinal) ? new DuplicateWebhookException() : null);
+
     public async Task<WebhookEventRecord?> LockAsync(Guid eventId, bool skipLocked, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
             $"SELECT {Columns} FROM webhook_events WHERE id = @Id FOR UPDATE{(skipLocked ? " SKIP LOCKED" : "")}",
-            new { Id = eventId }, session.Transaction, cancellationToken: cancellationToken));
+            new { Id = eventId }, cancellationToken: cancellationToken));
         return row?.ToRecord();
     }
 
@@ -63,7 +67,7 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
                 next_retry_at = @NextRetryAt, last_error = @LastError, processed_at = @ProcessedAt
             WHERE id = @Id
             """,
-            Parameters(record), session.Transaction, cancellationToken: cancellationToken));
+            Parameters(record), cancellationToken: cancellationToken));
     }
 
     public async Task AddRetryLogAsync(Guid eventId, int attemptNumber, Instant attemptedAt, string outcome, string? failure, CancellationToken cancellationToken)
@@ -75,7 +79,7 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
             VALUES (@EventId, @AttemptNumber, @AttemptedAt, @Outcome, @Error)
             """,
             new { EventId = eventId, AttemptNumber = attemptNumber, AttemptedAt = attemptedAt.ToDateTimeUtc(), Outcome = outcome, Error = failure },
-            session.Transaction, cancellationToken: cancellationToken));
+            cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<Guid>> DueForRetryAsync(Instant now, int limit, CancellationToken cancellationToken)
@@ -87,7 +91,7 @@ internal sealed class WebhookEventRepository(IDbSession session) : IWebhookEvent
             WHERE status = 'retrying' AND next_retry_at <= @Now
             ORDER BY next_retry_at LIMIT @Limit
             """,
-            new { Now = now.ToDateTimeUtc(), Limit = limit }, session.Transaction, cancellationToken: cancellationToken));
+            new { Now = now.ToDateTimeUtc(), Limit = limit }, cancellationToken: cancellationToken));
         return due.AsList();
     }
 

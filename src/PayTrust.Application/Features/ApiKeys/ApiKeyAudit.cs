@@ -31,7 +31,6 @@ internal static class ApiKeyAudit
         await connection.ExecuteAsync(new CommandDefinition(
             Sql,
             new { OccurredAt = at, Operation = operation, ApiKeyId = apiKeyId, TenantId = tenantId, caller.Actor, caller.IpAddress, OldKeyHash = oldKeyHash },
-            session.Transaction,
             cancellationToken: cancellationToken));
     }
 }

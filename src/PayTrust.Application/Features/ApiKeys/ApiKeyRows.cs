@@ -25,7 +25,6 @@ internal static class ApiKeyStore
         await connection.ExecuteAsync(new CommandDefinition(
             InsertSql,
             new { key.Id, key.TenantId, ReplacesKeyId = replacesKeyId, KeyHash = hasher.Hash(plaintext), key.KeyPrefix, Description = description, key.CreatedAt },
-            session.Transaction,
             cancellationToken: cancellationToken));
         return key;
     }
@@ -42,7 +41,7 @@ internal sealed record KeyRow(Guid TenantId, byte[] KeyHash, string Description,
     public static async Task<KeyRow> LockAsync(IDbSession session, Guid id, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, new { id }, session.Transaction, cancellationToken: cancellationToken))
+        return await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(LockSql, new { id }, cancellationToken: cancellationToken))
             ?? throw ApiKeyErrors.NotFound(id);
     }
 

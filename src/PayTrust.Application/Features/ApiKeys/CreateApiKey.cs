@@ -29,7 +29,7 @@ internal sealed class CreateApiKeyHandler(IDbSession session, IApiKeyHasher hash
     public async ValueTask<CreatedApiKey> Handle(CreateApiKey command, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(TenantExistsSql, command, session.Transaction, cancellationToken: cancellationToken)) == 0)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(TenantExistsSql, command, cancellationToken: cancellationToken)) == 0)
         {
             throw new PayTrustException(ErrorKind.NotFound, "tenant_not_found", $"Tenant {command.TenantId} not found");
         }

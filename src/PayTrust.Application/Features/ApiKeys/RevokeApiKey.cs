@@ -19,7 +19,7 @@ internal sealed class RevokeApiKeyHandler(IDbSession session, IApiKeyAuthenticat
         var connection = await session.GetConnectionAsync(cancellationToken);
         var now = clock.GetCurrentInstant();
         // Revoking a revoked key is a no-op that still answers 204: the caller's intent holds.
-        if (await connection.ExecuteAsync(new CommandDefinition(RevokeSql, new { command.ApiKeyId, Now = now }, session.Transaction, cancellationToken: cancellationToken)) == 1)
+        if (await connection.ExecuteAsync(new CommandDefinition(RevokeSql, new { command.ApiKeyId, Now = now }, cancellationToken: cancellationToken)) == 1)
         {
             await ApiKeyAudit.RecordAsync(session, caller, now, ApiKeyOperation.Revoke, command.ApiKeyId, key.TenantId, cancellationToken);
         }

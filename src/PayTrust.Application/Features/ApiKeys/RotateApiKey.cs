@@ -39,7 +39,7 @@ internal sealed class RotateApiKeyHandler(IDbSession session, IApiKeyHasher hash
         }
 
         var expiresAt = now + Duration.FromSeconds(command.GraceSeconds);
-        await connection.ExecuteAsync(new CommandDefinition(ExpireSql, new { command.ApiKeyId, ExpiresAt = expiresAt }, session.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ExpireSql, new { command.ApiKeyId, ExpiresAt = expiresAt }, cancellationToken: cancellationToken));
         var created = await ApiKeyStore.InsertAsync(session, hasher, old.TenantId, old.Description, command.ApiKeyId, now, cancellationToken);
         await ApiKeyAudit.RecordAsync(session, caller, now, ApiKeyOperation.Rotate, command.ApiKeyId, old.TenantId, cancellationToken, old.KeyHash);
         authenticator.Forget(command.ApiKeyId);

@@ -35,14 +35,14 @@ internal sealed class GatewayCredentialStore(IDbSession session, ICredentialProt
             credentials.Mode,
             Secrets = protector.Protect(secrets, AssociatedData(tenantId, credentials.Gateway)),
             Now = credentials.UpdatedAt,
-        }, session.Transaction, cancellationToken: cancellationToken));
+        }, cancellationToken: cancellationToken));
     }
 
     public async Task<GatewayCredentials?> FindAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            FindSql, new { TenantId = tenantId, Gateway = gateway }, session.Transaction, cancellationToken: cancellationToken));
+            FindSql, new { TenantId = tenantId, Gateway = gateway }, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;

@@ -30,7 +30,7 @@ internal sealed class ListGatewaysHandler(IDbSession session) : IQueryHandler<Li
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<GatewayRow>(
-            new CommandDefinition(Sql, transaction: session.Transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(Sql, cancellationToken: cancellationToken));
 
         return rows
             .GroupBy(row => (row.Code, row.Name))

@@ -23,7 +23,7 @@ internal sealed class GetInvoiceOverpaymentHandler(IDbSession session, ICallerCo
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<OverpaymentView>(new CommandDefinition(
-                Sql, new { TenantId = caller.RequireTenant(), query.InvoiceId }, session.Transaction, cancellationToken: cancellationToken))
+                Sql, new { TenantId = caller.RequireTenant(), query.InvoiceId }, cancellationToken: cancellationToken))
             ?? throw InvoiceSupport.NotFound(query.InvoiceId);
     }
 }

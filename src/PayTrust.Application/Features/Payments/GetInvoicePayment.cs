@@ -28,7 +28,7 @@ internal sealed class GetInvoicePaymentHandler(IDbSession session, ICallerContex
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                Sql, new { TenantId = caller.RequireTenant(), query.InvoiceId, query.PaymentId }, session.Transaction, cancellationToken: cancellationToken))
+                Sql, new { TenantId = caller.RequireTenant(), query.InvoiceId, query.PaymentId }, cancellationToken: cancellationToken))
             ?? throw new PayTrustException(ErrorKind.NotFound, "payment_not_found", $"Payment {query.PaymentId} not found for invoice {query.InvoiceId}");
         return new PaymentView(
             row.Id, row.InvoiceId, row.Amount, row.CurrencyCode, row.Rail, row.Gateway, row.GatewayTransactionId, row.Reference, row.Source,

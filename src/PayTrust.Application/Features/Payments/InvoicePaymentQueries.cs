@@ -28,7 +28,7 @@ internal static class InvoicePaymentQueries
         var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"SELECT COUNT(*) FROM invoices WHERE tenant_id = @TenantId AND id = @InvoiceId;\n{rowsSql}",
             new { TenantId = tenantId, InvoiceId = invoiceId, Limit = MaxRows },
-            session.Transaction, cancellationToken: cancellationToken));
+            cancellationToken: cancellationToken));
         if (await results.ReadSingleAsync<long>() == 0)
         {
             await results.DisposeAsync();

@@ -95,7 +95,7 @@ internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptF
         }
 
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql, new { Token = token }, session.Transaction, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql, new { Token = token }, cancellationToken: cancellationToken));
         return row is null
             ? null
             : new PaymentLinkInvoice(row.Id, row.TenantId, row.PaymentReference, row.Description, row.Status, row.CurrencyCode, row.TotalAmount, row.AmountPaid, row.ExpiresAt.ToInstantUtc());

@@ -67,7 +67,7 @@ internal sealed class CheckInvariantsHandler(IDbSession session, ReconciliationM
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var suspects = await connection.QueryAsync<Row>(new CommandDefinition(
-            Sql, new { Since = query.UpdatedSince?.ToDateTimeUtc() }, session.Transaction, cancellationToken: cancellationToken));
+            Sql, new { Since = query.UpdatedSince?.ToDateTimeUtc() }, cancellationToken: cancellationToken));
         var violations = suspects.SelectMany(Violations).ToArray();
         foreach (var violation in violations)
         {

@@ -50,7 +50,7 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
 
         var connection = await session.GetConnectionAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            HasCredentialsSql, new { TenantId = tenantId, Gateway = gateway }, session.Transaction, cancellationToken: cancellationToken));
+            HasCredentialsSql, new { TenantId = tenantId, Gateway = gateway }, cancellationToken: cancellationToken));
         if (count == 0)
         {
             throw GatewayCredentialRules.Missing(gateway);
@@ -61,6 +61,6 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            RulesSql, new { TenantId = tenantId, CurrencyCode = currency.Code, PaymentMethod = paymentMethod ?? "" }, session.Transaction, cancellationToken: cancellationToken));
+            RulesSql, new { TenantId = tenantId, CurrencyCode = currency.Code, PaymentMethod = paymentMethod ?? "" }, cancellationToken: cancellationToken));
     }
 }

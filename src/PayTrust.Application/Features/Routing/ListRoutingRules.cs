@@ -22,7 +22,7 @@ internal sealed class ListRoutingRulesHandler(IDbSession session, ICallerContext
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string CurrencyCode, string PaymentMethod, string Gateway)>(new CommandDefinition(
-            Sql, new { TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+            Sql, new { TenantId = tenantId }, cancellationToken: cancellationToken));
         return new RoutingRuleList(rows.Select(r => new RoutingRuleView(r.CurrencyCode, r.PaymentMethod.Length == 0 ? null : r.PaymentMethod, r.Gateway)).ToArray());
     }
 }

@@ -62,7 +62,7 @@ internal sealed class SetRoutingRulesHandler(IDbSession session, IGatewayCatalog
         }
 
         var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { TenantId = tenantId }, session.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { TenantId = tenantId }, cancellationToken: cancellationToken));
         var now = clock.GetCurrentInstant();
         foreach (var rule in command.Rules!)
         {
@@ -73,7 +73,7 @@ internal sealed class SetRoutingRulesHandler(IDbSession session, IGatewayCatalog
                 PaymentMethod = rule.PaymentMethod ?? "",
                 rule.Gateway,
                 Now = now,
-            }, session.Transaction, cancellationToken: cancellationToken));
+            }, cancellationToken: cancellationToken));
         }
 
         return await ListRoutingRulesHandler.ReadAsync(session, tenantId, cancellationToken);

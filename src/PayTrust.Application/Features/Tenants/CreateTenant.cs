@@ -24,7 +24,7 @@ internal sealed class CreateTenantHandler(IDbSession session, IClock clock) : IC
     {
         var tenant = new TenantView(Guid.CreateVersion7(), command.Name.Trim(), clock.GetCurrentInstant());
         var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, tenant, session.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Sql, tenant, cancellationToken: cancellationToken));
         return tenant;
     }
 }

@@ -11,7 +11,7 @@ namespace PayTrust.Application.Features.Webhooks;
 /// <summary>
 /// Applies a verified notification and stores its event, in one transaction under the invoice row lock
 /// (spec §7.4 steps 2–4). A duplicate — another delivery of the same event committed first, so the unique
-/// (gateway, dedup_key) key refuses this one — throws <see cref="DuplicateWebhookException"/>, which rolls back
+/// (gateway, dedup_key) key refuses this one at commit — throws <see cref="DuplicateWebhookException"/>, which rolls back
 /// everything it did.
 /// </summary>
 public sealed record ProcessWebhook(WebhookEventRecord Event, AttemptOwner Owner, GatewayNotification Notification)
@@ -29,15 +29,7 @@ internal sealed class ProcessWebhookHandler(
             ?? throw new InvalidOperationException($"Attempt {owner.AttemptId} names invoice {owner.InvoiceId}, which does not exist.");
         var outcome = await applier.ApplyAsync(locked, owner.AttemptId, command.Notification, PaymentSource.Webhook, command.Event.Id, now, cancellationToken);
         var stored = command.Event with { Status = outcome.EventStatus, Outcome = outcome.Outcome, ProcessedAt = now };
-        if (!await events.InsertAsync(stored, cancellationToken))
-        {
-            throw new DuplicateWebhookException();
-        }
-
+        await events.InsertWithCommitAsync(stored, cancellationToken);
         return outcome;
     }
 }
-
-/// <summary>Thrown inside <see cref="ProcessWebhook"/> to roll back a duplicate's work; the receiver answers 200 duplicate.</summary>
-internal sealed class DuplicateWebhookException()
-    : PayTrustException(ErrorKind.Conflict, "duplicate_webhook", "Another delivery of this webhook event was stored first.");
