@@ -15,8 +15,12 @@ public interface IPaymentAttemptRepository
     /// </summary>
     Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
 
-    /// <summary>Whose attempt a gateway's reference names (a webhook carries no tenant): a plain read, no lock.</summary>
-    Task<AttemptOwner?> FindOwnerAsync(string reference, CancellationToken cancellationToken);
+    /// <summary>
+    /// <see cref="LockInvoiceAsync"/>, and in the same round trip the payment already stored for this gateway
+    /// transaction (whichever invoice holds it), read after the lock is taken.
+    /// </summary>
+    Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
+        Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
 
     Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 

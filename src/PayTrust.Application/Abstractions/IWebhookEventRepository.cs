@@ -6,8 +6,11 @@ namespace PayTrust.Application.Abstractions;
 /// <summary>Gateway notifications as received (spec §7.4): deduplicated on (gateway, dedup key), kept for retries and audit.</summary>
 public interface IWebhookEventRepository
 {
-    /// <summary>A plain read (no lock): whether this gateway already delivered an event with this key.</summary>
-    Task<bool> ExistsAsync(string gateway, string dedupKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Plain reads (no lock), in one round trip: who the attempt <paramref name="reference"/> belongs to, and whether
+    /// this gateway already delivered an event with <paramref name="dedupKey"/> (never, when there is no key).
+    /// </summary>
+    Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken);
 
     /// <summary>Inserts the event; false when its (gateway, dedup key) is already stored (a duplicate).</summary>
     Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken);
@@ -64,3 +67,6 @@ public sealed record WebhookEventRecord(
 /// <summary>Another delivery of this webhook event was stored first: the transaction that met it rolls back; the receiver answers 200 duplicate.</summary>
 public sealed class DuplicateWebhookException()
     : PayTrustException(ErrorKind.Conflict, "duplicate_webhook", "Another delivery of this webhook event was stored first.");
+
+/// <summary>What the receiver learns of a delivery before verifying it: the attempt's owner (null: unknown reference) and whether it is a repeat.</summary>
+public sealed record WebhookDelivery(AttemptOwner? Owner, bool AlreadyStored);

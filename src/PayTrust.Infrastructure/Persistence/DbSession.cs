@@ -103,6 +103,24 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         }
     }
 
+    /// <summary>
+    /// A write whose answer is needed now (to tell a unique-key conflict, say), sent in the same round trip as
+    /// everything still queued before it; a failure surfaces as the MySqlException (or a queued write's translation).
+    /// </summary>
+    public async Task ExecuteNowAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        if (!HasUnsent)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            return;
+        }
+
+        var batch = TakeUnsent();
+        batch.Add(sql, parameters);
+        await ExecuteAsync(connection, batch, cancellationToken);
+    }
+
     /// <summary>A read of several result sets, sent in the same round trip as everything still queued before it.</summary>
     public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object parameters, CancellationToken cancellationToken)
     {

@@ -146,16 +146,16 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         AppendInstallments(sql, parameters, invoice);
         AppendEvents(sql, parameters, invoice);
 
-        var connection = await session.GetConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
+            await session.ExecuteNowAsync(sql.ToString(), parameters, cancellationToken);
         }
         catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
             // The statement failed whole (a failing statement stops the batch), so nothing of this invoice was written.
             if (duplicate.Message.Contains("ux_invoices_tenant_external_id", StringComparison.Ordinal))
             {
+                var connection = await session.GetConnectionAsync(cancellationToken);
                 var existing = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
                     ExistingExternalIdSql, new { invoice.TenantId, invoice.ExternalId }, cancellationToken: cancellationToken));
                 return new InvoiceInsertOutcome(InvoiceInsertResult.ExternalIdTaken, existing);

@@ -32,6 +32,8 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         ORDER BY attempt_number;
         """;
 
+    private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
+
     private const string InsertSql = """
         INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
             currency_code, amount, status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at)
@@ -48,17 +50,25 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     public async Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
         await using var results = await session.QueryMultipleAsync(LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
+        return await ReadLockedAsync(results);
+    }
+
+    private static async Task<InvoiceAttempts?> ReadLockedAsync(SqlMapper.GridReader results)
+    {
         var stored = await InvoiceRepository.ReadInvoiceAsync(results);
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         return stored is null ? null : new InvoiceAttempts(stored, all);
     }
 
-    public async Task<AttemptOwner?> FindOwnerAsync(string reference, CancellationToken cancellationToken)
+    public async Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
+        Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken)
     {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<AttemptOwner>(new CommandDefinition(
-            "SELECT tenant_id AS TenantId, invoice_id AS InvoiceId, id AS AttemptId, gateway AS Gateway FROM payment_attempts WHERE reference = @Reference",
-            new { Reference = reference }, cancellationToken: cancellationToken));
+        await using var results = await session.QueryMultipleAsync(
+            LockWithAttemptsSql + TransactionPaymentSql,
+            new { TenantId = tenantId, Id = invoiceId, Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
+        var locked = await ReadLockedAsync(results);
+        var payment = await results.ReadSingleOrDefaultAsync<PaymentRepository.PaymentRow>();
+        return locked is null ? null : (locked, payment?.ToPayment());
     }
 
     // Both queued with the transaction's other writes: the attempt's number and reference are chosen under the

@@ -49,10 +49,9 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             return true;
         }
 
-        var connection = await session.GetConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertPaymentSql, parameters, cancellationToken: cancellationToken));
+            await session.ExecuteNowAsync(InsertPaymentSql, parameters, cancellationToken);
             return true;
         }
         catch (MySqlException duplicate) when (duplicate.ErrorCode == MySqlErrorCode.DuplicateKeyEntry

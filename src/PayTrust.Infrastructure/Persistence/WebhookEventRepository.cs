@@ -23,12 +23,17 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
             @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
         """;
 
-    public async Task<bool> ExistsAsync(string gateway, string dedupKey, CancellationToken cancellationToken)
+    public async Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT 1 FROM webhook_events WHERE gateway = @Gateway AND dedup_key = @DedupKey",
-            new { Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken)) is not null;
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            SELECT tenant_id AS TenantId, invoice_id AS InvoiceId, id AS AttemptId, gateway AS Gateway FROM payment_attempts WHERE reference = @Reference;
+            SELECT COUNT(*) FROM webhook_events WHERE gateway = @Gateway AND dedup_key = @DedupKey;
+            """,
+            new { Reference = reference, Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken));
+        var owner = await results.ReadSingleOrDefaultAsync<AttemptOwner>();
+        return new WebhookDelivery(owner, await results.ReadSingleAsync<long>() > 0);
     }
 
     public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)

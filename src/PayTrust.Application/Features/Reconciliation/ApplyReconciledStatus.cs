@@ -17,18 +17,13 @@ namespace PayTrust.Application.Features.Reconciliation;
 public sealed record ApplyReconciledStatus(Guid TenantId, Guid InvoiceId, Guid AttemptId, GatewayNotification Notification)
     : ICommand<NotificationOutcome?>, IInnerCommand;
 
-internal sealed class ApplyReconciledStatusHandler(IPaymentAttemptRepository attempts, NotificationApplier applier, IClock clock)
+internal sealed class ApplyReconciledStatusHandler(NotificationApplier applier, IClock clock)
     : ICommandHandler<ApplyReconciledStatus, NotificationOutcome?>
 {
     public async ValueTask<NotificationOutcome?> Handle(ApplyReconciledStatus command, CancellationToken cancellationToken)
     {
-        var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken);
-        if (locked is null || locked.All.All(attempt => attempt.Id != command.AttemptId))
-        {
-            return null;
-        }
-
-        return await applier.ApplyAsync(
-            locked, command.AttemptId, command.Notification, PaymentSource.Reconciliation, eventId: null, clock.GetCurrentInstant().ToStoragePrecision(), cancellationToken);
+        return await applier.LockAndApplyAsync(
+            command.TenantId, command.InvoiceId, command.AttemptId, command.Notification, PaymentSource.Reconciliation, eventId: null,
+            clock.GetCurrentInstant().ToStoragePrecision(), cancellationToken);
     }
 }

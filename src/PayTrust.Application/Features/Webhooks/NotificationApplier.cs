@@ -23,13 +23,29 @@ public sealed record NotificationOutcome(string EventStatus, string Outcome)
 public sealed class NotificationApplier(
     PaymentApplier applier, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
 {
-    public async Task<NotificationOutcome> ApplyAsync(
-        InvoiceAttempts locked, Guid attemptId, GatewayNotification notification, PaymentSource source, Guid? eventId, Instant now,
+    /// <summary>
+    /// Locks the attempt's invoice — reading, in the same round trip, the payment already stored for the notified
+    /// gateway transaction — and applies the notification; null when the invoice or the attempt is not there.
+    /// </summary>
+    public async Task<NotificationOutcome?> LockAndApplyAsync(
+        Guid tenantId, Guid invoiceId, Guid attemptId, GatewayNotification notification, PaymentSource source, Guid? eventId, Instant now,
         CancellationToken cancellationToken)
     {
+        if (await attempts.LockInvoiceAsync(tenantId, invoiceId, notification.Gateway, notification.GatewayTransactionId, cancellationToken)
+                is not var (locked, transactionPayment)
+            || locked.All.FirstOrDefault(candidate => candidate.Id == attemptId) is not { } attempt)
+        {
+            return null;
+        }
+
+        return await ApplyAsync(locked, attempt, transactionPayment, notification, source, eventId, now, cancellationToken);
+    }
+
+    private async Task<NotificationOutcome> ApplyAsync(
+        InvoiceAttempts locked, PaymentAttempt attempt, Payment? transactionPayment, GatewayNotification notification, PaymentSource source,
+        Guid? eventId, Instant now, CancellationToken cancellationToken)
+    {
         var invoice = locked.Stored.Invoice;
-        var attempt = locked.All.FirstOrDefault(candidate => candidate.Id == attemptId)
-            ?? throw new InvalidOperationException($"Attempt {attemptId} is not one of invoice {invoice.Id}'s.");
 
         // Unsupported (amount unknown) or another currency: the money is not the invoice's to apply (§7.4 step 3).
         if (notification.Amount is not { } minor || notification.CurrencyCode != invoice.Currency.Code)
@@ -44,13 +60,13 @@ public sealed class NotificationApplier(
 
         if (notification.Kind == NotificationKind.Refund)
         {
-            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, notification, now, cancellationToken);
+            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, transactionPayment, notification, now, cancellationToken);
         }
 
         switch (notification.Status.Status)
         {
             case TxSts.ACSC:
-                if (await payments.FindByGatewayTransactionAsync(notification.Gateway, notification.GatewayTransactionId, cancellationToken) is not null)
+                if (transactionPayment is not null)
                 {
                     return NotificationOutcome.Processed("already_applied");
                 }
@@ -98,9 +114,9 @@ public sealed class NotificationApplier(
     }
 
     private async Task<NotificationOutcome> RecordRefundsAsync(
-        Guid tenantId, Guid invoiceId, Currency currency, GatewayNotification notification, Instant now, CancellationToken cancellationToken)
+        Guid tenantId, Guid invoiceId, Currency currency, Payment? payment, GatewayNotification notification, Instant now,
+        CancellationToken cancellationToken)
     {
-        var payment = await payments.FindByGatewayTransactionAsync(notification.Gateway, notification.GatewayTransactionId, cancellationToken);
         if (payment is null)
         {
             return NotificationOutcome.Rejected("refund_without_payment");

@@ -18,16 +18,16 @@ public sealed record ProcessWebhook(WebhookEventRecord Event, AttemptOwner Owner
     : ICommand<NotificationOutcome>, IInnerCommand;
 
 internal sealed class ProcessWebhookHandler(
-    IPaymentAttemptRepository attempts, IWebhookEventRepository events, NotificationApplier applier, IClock clock)
+    IWebhookEventRepository events, NotificationApplier applier, IClock clock)
     : ICommandHandler<ProcessWebhook, NotificationOutcome>
 {
     public async ValueTask<NotificationOutcome> Handle(ProcessWebhook command, CancellationToken cancellationToken)
     {
         var owner = command.Owner;
         var now = clock.GetCurrentInstant().ToStoragePrecision();
-        var locked = await attempts.LockInvoiceAsync(owner.TenantId, owner.InvoiceId, cancellationToken)
-            ?? throw new InvalidOperationException($"Attempt {owner.AttemptId} names invoice {owner.InvoiceId}, which does not exist.");
-        var outcome = await applier.ApplyAsync(locked, owner.AttemptId, command.Notification, PaymentSource.Webhook, command.Event.Id, now, cancellationToken);
+        var outcome = await applier.LockAndApplyAsync(
+                owner.TenantId, owner.InvoiceId, owner.AttemptId, command.Notification, PaymentSource.Webhook, command.Event.Id, now, cancellationToken)
+            ?? throw new InvalidOperationException($"Attempt {owner.AttemptId} of invoice {owner.InvoiceId} does not exist.");
         var stored = command.Event with { Status = outcome.EventStatus, Outcome = outcome.Outcome, ProcessedAt = now };
         await events.InsertWithCommitAsync(stored, cancellationToken);
         return outcome;

@@ -28,7 +28,7 @@ public enum WebhookReceiptResult
 public sealed record WebhookReceipt(WebhookReceiptResult Result, Guid? EventId = null, string? EventStatus = null, string? Outcome = null);
 
 internal sealed class ReceiveWebhookHandler(
-    IEnumerable<IWebhookProtocol> protocols, IPaymentAttemptRepository attempts, IWebhookEventRepository events,
+    IEnumerable<IWebhookProtocol> protocols, IWebhookEventRepository events,
     GatewayCredentialStore credentials, ISender sender, IDatabaseErrors databaseErrors, IClock clock, ILogger<ReceiveWebhookHandler> logger)
     : IRequestHandler<ReceiveWebhook, WebhookReceipt>
 {
@@ -46,8 +46,11 @@ internal sealed class ReceiveWebhookHandler(
             throw Malformed(unreadable.MalformedReason ?? "no reference");
         }
 
-        var owner = await attempts.FindOwnerAsync(reference, cancellationToken);
-        if (owner is null || owner.Gateway != request.Gateway)
+        // Parsed before the signature is checked only to learn its dedup key, so the owner and the "seen before"
+        // check take one round trip; nothing of it is acted on until the signature verifies.
+        var parsed = protocol.Parse(request.Body, request.Headers);
+        var delivery = await events.FindDeliveryAsync(request.Gateway, reference, parsed.IsMalformed ? null : parsed.Notification.DedupKey, cancellationToken);
+        if (delivery.Owner is not { } owner || owner.Gateway != request.Gateway)
         {
             await RecordRefusedAsync(request, null, reference, "unknown_reference", now, cancellationToken);
             throw new PayTrustException(ErrorKind.NotFound, "unknown_reference", $"No {request.Gateway} payment has the reference '{reference}'");
@@ -61,7 +64,6 @@ internal sealed class ReceiveWebhookHandler(
             throw new PayTrustException(ErrorKind.Unauthenticated, "invalid_signature", "The webhook signature is missing or does not verify");
         }
 
-        var parsed = protocol.Parse(request.Body, request.Headers);
         if (parsed.IsMalformed)
         {
             await RecordRefusedAsync(request, owner, reference, "malformed_payload", now, cancellationToken);
@@ -69,8 +71,8 @@ internal sealed class ReceiveWebhookHandler(
         }
 
         var notification = parsed.Notification;
-        // Most duplicates stop here, on a plain indexed read; racing copies are stopped by the unique key.
-        if (await events.ExistsAsync(request.Gateway, notification.DedupKey, cancellationToken))
+        // Most duplicates stop here, on that plain indexed read; racing copies are stopped by the unique key at commit.
+        if (delivery.AlreadyStored)
         {
             return new WebhookReceipt(WebhookReceiptResult.Duplicate);
         }

@@ -20,7 +20,7 @@ namespace PayTrust.Application.Features.Webhooks;
 public sealed record ReprocessWebhookEvent(Guid EventId, Guid? TenantId, bool IsScheduledRetry) : ICommand<WebhookEventView?>, IInnerCommand;
 
 internal sealed class ReprocessWebhookEventHandler(
-    IWebhookEventRepository events, IPaymentAttemptRepository attempts, IEnumerable<IWebhookProtocol> protocols,
+    IWebhookEventRepository events, IEnumerable<IWebhookProtocol> protocols,
     NotificationApplier applier, IClock clock)
     : ICommandHandler<ReprocessWebhookEvent, WebhookEventView?>
 {
@@ -67,9 +67,8 @@ internal sealed class ReprocessWebhookEventHandler(
     private async Task<NotificationOutcome> ApplyAsync(
         Guid tenantId, Guid invoiceId, Guid attemptId, GatewayNotification notification, Guid eventId, Instant now, CancellationToken cancellationToken)
     {
-        var locked = await attempts.LockInvoiceAsync(tenantId, invoiceId, cancellationToken)
-            ?? throw new InvalidOperationException($"Webhook event {eventId} names invoice {invoiceId}, which does not exist.");
-        return await applier.ApplyAsync(locked, attemptId, notification, PaymentSource.Webhook, eventId, now, cancellationToken);
+        return await applier.LockAndApplyAsync(tenantId, invoiceId, attemptId, notification, PaymentSource.Webhook, eventId, now, cancellationToken)
+            ?? throw new InvalidOperationException($"Webhook event {eventId} names attempt {attemptId} of invoice {invoiceId}, which does not exist.");
     }
 
     private static PayTrustException NotFound(Guid id) => new(ErrorKind.NotFound, "webhook_event_not_found", $"Webhook event {id} not found");
