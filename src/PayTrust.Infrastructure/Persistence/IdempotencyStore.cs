@@ -10,7 +10,7 @@ namespace PayTrust.Infrastructure.Persistence;
 /// Idempotency keys in <c>idempotency_keys</c>. Claims and releases run on their own pooled connection
 /// (autocommit) so other requests see them at once; completion joins the command's transaction.
 /// </summary>
-internal sealed class IdempotencyStore(MySqlDataSource dataSource, IDbSession session, IConfiguration configuration) : IIdempotencyStore
+internal sealed class IdempotencyStore(MySqlDataSource dataSource, DbSession session, IConfiguration configuration) : IIdempotencyStore
 {
     /// <summary>How long a claim holds before a retry may take it over (the holder must have died).</summary>
     private static readonly Duration Lease = Duration.FromSeconds(60);
@@ -79,9 +79,8 @@ internal sealed class IdempotencyStore(MySqlDataSource dataSource, IDbSession se
 
     public async Task CompleteInTransactionAsync(IdempotencyRequest request, string responseKind, string response, CancellationToken cancellationToken)
     {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            CompleteSql, new { request.Scope, request.Key, Kind = responseKind, Response = response }, cancellationToken: cancellationToken));
+        // Goes with the commit of the command it records, as one of its writes.
+        await session.WriteAsync(CompleteSql, new { request.Scope, request.Key, Kind = responseKind, Response = response }, cancellationToken);
     }
 
     public async Task CompleteAloneAsync(IdempotencyRequest request, string responseKind, string response, CancellationToken cancellationToken)
