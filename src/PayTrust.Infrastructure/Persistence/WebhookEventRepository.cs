@@ -26,15 +26,20 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
     public async Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+        // One statement: with no attempt there is no row, and a delivery for an unknown reference is refused whatever it repeats.
+        var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             """
-            SELECT tenant_id AS TenantId, invoice_id AS InvoiceId, id AS AttemptId, gateway AS Gateway FROM payment_attempts WHERE reference = @Reference;
-            SELECT COUNT(*) FROM webhook_events WHERE gateway = @Gateway AND dedup_key = @DedupKey;
+            SELECT a.tenant_id AS TenantId, a.invoice_id AS InvoiceId, a.id AS AttemptId, a.gateway AS Gateway,
+                   EXISTS (SELECT 1 FROM webhook_events e WHERE e.gateway = @Gateway AND e.dedup_key = @DedupKey) AS AlreadyStored
+            FROM payment_attempts a WHERE a.reference = @Reference
             """,
             new { Reference = reference, Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken));
-        var owner = await results.ReadSingleOrDefaultAsync<AttemptOwner>();
-        return new WebhookDelivery(owner, await results.ReadSingleAsync<long>() > 0);
+        return row is null
+            ? new WebhookDelivery(null, false)
+            : new WebhookDelivery(new AttemptOwner(row.TenantId, row.InvoiceId, row.AttemptId, row.Gateway), row.AlreadyStored > 0);
     }
+
+    private sealed record DeliveryRow(Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway, int AlreadyStored);
 
     public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)
     {
