@@ -9,9 +9,9 @@ CREATE INDEX ix_invoices_report_paid ON invoices
      subtotal_amount, total_tax_amount, total_service_fee_amount, total_amount, overpayment_amount);
 
 -- Cash collected in [start, end): applied payments by the time PayTrust applied them (recorded_at), with the
--- currency and amount to sum. Money that arrived after a window's end for invoices paid inside it is found through
+-- currency and amount to sum, and the invoice id for a gateway filter (which joins the invoice). Money that arrived after a window's end for invoices paid inside it is found through
 -- ix_payments_tenant_invoice (tenant_id, invoice_id, recorded_at).
-CREATE INDEX ix_payments_report_collected ON payments (tenant_id, applied, recorded_at, currency_code, amount);
+CREATE INDEX ix_payments_report_collected ON payments (tenant_id, applied, recorded_at, currency_code, amount, invoice_id);
 
 -- The tax breakdown. Joining paid invoices to their lines costs an index lookup per invoice (about 2 µs each, and
 -- COUNT(DISTINCT) on top: 0.63 s for 70k paid invoices, measured), so each fully paid invoice's taxes are also

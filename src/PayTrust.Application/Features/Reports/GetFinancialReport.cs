@@ -76,49 +76,56 @@ internal sealed class GetFinancialReportValidator : AbstractValidator<GetFinanci
 
 internal sealed class GetFinancialReportHandler(IDbSession session, ICallerContext caller) : IQueryHandler<GetFinancialReport, FinancialReport>
 {
-    // Invoices that became fully paid in the window (paid_at is set once, when the status becomes fully_paid), read
-    // through ix_invoices_report_paid alone. The filters arrive as literals (MySqlConnector binds on the client),
-    // so an absent one folds away to TRUE before the plan is made.
-    private const string PaidInWindow = """
-        i.tenant_id = @TenantId AND i.status = 'fully_paid' AND i.paid_at >= @Start AND i.paid_at < @End
-          AND (@CurrencyCode IS NULL OR i.currency_code = @CurrencyCode)
-          AND (@Gateway IS NULL OR i.gateway = @Gateway)
-        """;
-
     // Four aggregates in one round trip and one read-only snapshot, so an invoice and the payment that completed it
     // are either both in the report or both not. Each returns a handful of rows: a few currencies × gateways × rates.
-    // 1. the paid invoices by currency and gateway; 2. money applied after the window's end to invoices paid inside
-    // it (pure overpayment, since they were already paid), taken off their overpayment so a past window's report
-    // stays as it was; 3. tax by rate, from paid_invoice_taxes (one row per paid invoice and rate, so COUNT(*) counts
-    // invoices); 4. cash collected. Indexes and plans: db/migrations/0009_financial_reports.sql and ADR 16.
-    private const string Sql = $"""
-        START TRANSACTION READ ONLY;
-        SELECT i.currency_code AS CurrencyCode, i.gateway AS Gateway, COUNT(*) AS InvoiceCount,
-               SUM(i.subtotal_amount) AS Subtotal, SUM(i.total_tax_amount) AS Tax, SUM(i.total_service_fee_amount) AS ServiceFees,
-               SUM(i.total_amount) AS Amount, SUM(i.overpayment_amount) AS Overpayment
-        FROM invoices i
-        WHERE {PaidInWindow}
-        GROUP BY i.currency_code, i.gateway;
-        SELECT i.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
-        FROM invoices i
-        JOIN payments p ON p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1 AND p.recorded_at >= @End
-        WHERE {PaidInWindow}
-        GROUP BY i.currency_code;
-        SELECT t.currency_code AS CurrencyCode, t.tax_rate AS TaxRate, SUM(t.tax_amount) AS Amount, SUM(t.line_item_count) AS LineItemCount,
-               COUNT(*) AS InvoiceCount
-        FROM paid_invoice_taxes t
-        WHERE t.tenant_id = @TenantId AND t.paid_at >= @Start AND t.paid_at < @End
-          AND (@CurrencyCode IS NULL OR t.currency_code = @CurrencyCode)
-          AND (@Gateway IS NULL OR t.gateway = @Gateway)
-        GROUP BY t.currency_code, t.tax_rate;
-        SELECT p.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
-        FROM payments p
-        WHERE p.tenant_id = @TenantId AND p.applied = 1 AND p.recorded_at >= @Start AND p.recorded_at < @End
-          AND (@CurrencyCode IS NULL OR p.currency_code = @CurrencyCode)
-          AND (@Gateway IS NULL OR EXISTS (SELECT 1 FROM invoices g WHERE g.tenant_id = p.tenant_id AND g.id = p.invoice_id AND g.gateway = @Gateway))
-        GROUP BY p.currency_code;
-        COMMIT;
-        """;
+    // 1. invoices that became fully paid in the window (paid_at is set once, on the move to fully_paid), by currency and
+    // gateway; 2. money applied after the window's end to invoices paid inside it — pure overpayment, since they were
+    // already paid — taken off their overpayment, so a past window's report stays as it was; 3. tax by rate, from
+    // paid_invoice_taxes (one row per paid invoice and rate, so COUNT(*) counts invoices); 4. cash collected.
+    // Filters are added only when given: an "(@x IS NULL OR …)" guard made MariaDB give up the recorded_at range and
+    // read every payment of the tenant (measured: 200 ms instead of 46 ms for 87k payments). Indexes and plans:
+    // db/migrations/0009_financial_reports.sql and ADR 16.
+    private static readonly Dictionary<(bool Currency, bool Gateway), string> Sql = new()
+    {
+        [(false, false)] = Statements(currency: false, gateway: false),
+        [(true, false)] = Statements(currency: true, gateway: false),
+        [(false, true)] = Statements(currency: false, gateway: true),
+        [(true, true)] = Statements(currency: true, gateway: true),
+    };
+
+    private static string Statements(bool currency, bool gateway)
+    {
+        string Filters(string table) =>
+            (currency ? $" AND {table}.currency_code = @CurrencyCode" : "") + (gateway ? $" AND {table}.gateway = @Gateway" : "");
+        var paidInWindow = $"i.tenant_id = @TenantId AND i.status = 'fully_paid' AND i.paid_at >= @Start AND i.paid_at < @End{Filters("i")}";
+        // With a gateway filter, collected is the money applied to that gateway's invoices (a merchant's bank transfer
+        // included), so the filtered reports of all gateways add up to the unfiltered one.
+        var collectedGateway = gateway ? "JOIN invoices i ON i.id = p.invoice_id AND i.tenant_id = p.tenant_id AND i.gateway = @Gateway" : "";
+        return $"""
+            START TRANSACTION READ ONLY;
+            SELECT i.currency_code AS CurrencyCode, i.gateway AS Gateway, COUNT(*) AS InvoiceCount,
+                   SUM(i.subtotal_amount) AS Subtotal, SUM(i.total_tax_amount) AS Tax, SUM(i.total_service_fee_amount) AS ServiceFees,
+                   SUM(i.total_amount) AS Amount, SUM(i.overpayment_amount) AS Overpayment
+            FROM invoices i
+            WHERE {paidInWindow}
+            GROUP BY i.currency_code, i.gateway;
+            SELECT i.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
+            FROM invoices i
+            JOIN payments p ON p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1 AND p.recorded_at >= @End
+            WHERE {paidInWindow}
+            GROUP BY i.currency_code;
+            SELECT t.currency_code AS CurrencyCode, t.tax_rate AS TaxRate, SUM(t.tax_amount) AS Amount, SUM(t.line_item_count) AS LineItemCount,
+                   COUNT(*) AS InvoiceCount
+            FROM paid_invoice_taxes t
+            WHERE t.tenant_id = @TenantId AND t.paid_at >= @Start AND t.paid_at < @End{Filters("t")}
+            GROUP BY t.currency_code, t.tax_rate;
+            SELECT p.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
+            FROM payments p {collectedGateway}
+            WHERE p.tenant_id = @TenantId AND p.applied = 1 AND p.recorded_at >= @Start AND p.recorded_at < @End{(currency ? " AND p.currency_code = @CurrencyCode" : "")}
+            GROUP BY p.currency_code;
+            COMMIT;
+            """;
+    }
 
     public async ValueTask<FinancialReport> Handle(GetFinancialReport query, CancellationToken cancellationToken)
     {
@@ -127,7 +134,7 @@ internal sealed class GetFinancialReportHandler(IDbSession session, ICallerConte
         var end = ReportPeriod.Parse(query.EndDate)!.Value;
         var connection = await session.GetConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            Sql,
+            Sql[(query.CurrencyCode is not null, query.Gateway is not null)],
             new { TenantId = caller.RequireTenant(), Start = start, End = end, query.CurrencyCode, query.Gateway },
             session.Transaction,
             cancellationToken: cancellationToken));
