@@ -9,14 +9,11 @@ namespace PayTrust.Bench.Ledger;
 /// total, amount_paid = Σ applied payments, overpayment = what exceeds the total, fully_paid ⇔ paid_at. The mix:
 /// 70 % fully paid (a few overpaid, a few paid in two parts, a few through three installments), 8 % partially paid
 /// installment plans, the rest pending, draft, expired or cancelled. Ids and references grow with n, so the loads
-/// append to the indexes instead of scattering.
+/// append to the indexes instead of scattering; invoice n of N is created at (n + ½)/N of the year.
 /// </summary>
-internal sealed class LedgerGenerator(Guid tenantId, DateTime ledgerEnd, IReadOnlyDictionary<(string, string), (decimal Percentage, long Fixed)> feeRules)
+internal sealed class LedgerGenerator(Guid tenantId, DateTime ledgerEnd, int count, IReadOnlyDictionary<(string, string), (decimal Percentage, long Fixed)> feeRules)
 {
     private static readonly TimeSpan Year = TimeSpan.FromDays(366);
-
-    // The golden ratio's fractional part: n × φ mod 1 spreads any first N invoices evenly over the year.
-    private const double Phi = 0.6180339887498949;
 
     private static readonly (string Code, decimal[] Rates, long MinPrice, long MaxPrice)[] Currencies =
     [
@@ -31,7 +28,7 @@ internal sealed class LedgerGenerator(Guid tenantId, DateTime ledgerEnd, IReadOn
     public void Write(int n, LedgerRows rows)
     {
         var random = new Random(n);
-        var created = ledgerEnd - Year + (Year * ((n * Phi) % 1.0));
+        var created = ledgerEnd - Year + (Year * ((n + 0.5) / count));
         var roll = random.NextDouble();
         var currency = Currencies[roll < 0.6 ? 0 : roll < 0.85 ? 1 : 2];
         string[] gateways = currency.Code == "IDR" ? ["sandbox", "xendit", "midtrans"] : ["sandbox", "xendit"];

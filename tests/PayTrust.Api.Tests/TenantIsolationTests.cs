@@ -30,7 +30,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     /// <summary>
     /// For each tenant route pattern with parameters: make tenant A's resource and return the concrete path
     /// and a body that would be valid for the owner (so the intruder's 404 is not a 400 in disguise).
-    /// Payments and reports add their makers here as they arrive.
+    /// Payments add their makers here as they arrive; reports take no id (see the report test below).
     /// </summary>
     private static readonly Dictionary<string, Func<PayTrustApiFactory, TestTenant, Task<Probe>>> ResourceMakers = new()
     {
@@ -104,6 +104,36 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         }
 
         Assert.Equal(ResourceMakers.Keys.Order(), checkedPatterns.Order());
+    }
+
+    /// <summary>
+    /// Routes with no id in the path answer with the caller's own data only; reports (spec §6: "including lists,
+    /// reports, exports") are checked here with money in the owner's books: the intruder's report of the same window
+    /// is empty in JSON and CSV, while the owner's shows the invoice and the cash.
+    /// </summary>
+    [Fact]
+    public async Task Another_tenants_money_never_appears_in_a_financial_report()
+    {
+        var owner = await factory.CreateTenantAsync("Owner");
+        var intruder = await factory.CreateTenantAsync("Intruder");
+        var invoiceId = await InvoiceApi.CreateIdAsync(factory, owner);
+        using var ownerClient = factory.TenantClient(owner.ApiKey);
+        await HttpAssert.JsonAsync(await ownerClient.PostAsync($"/invoices/{invoiceId}/payments", new StringContent(
+            """{"amount":337000,"currency_code":"IDR","reference":"ISO-REPORT","rail":"bank_transfer"}""", System.Text.Encoding.UTF8, "application/json")),
+            HttpStatusCode.Created);
+        var now = DateTimeOffset.UtcNow;
+        var path = $"/reports/financial?start_date={now.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}&end_date={now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}";
+
+        using var intruderClient = factory.TenantClient(intruder.ApiKey);
+        var theirs = await HttpAssert.JsonAsync(await intruderClient.GetAsync(path), HttpStatusCode.OK);
+        var theirCsv = await intruderClient.GetStringAsync(path + "&format=csv");
+        var own = await HttpAssert.JsonAsync(await ownerClient.GetAsync(path), HttpStatusCode.OK);
+
+        Assert.Empty(theirs.GetProperty("by_currency").EnumerateArray());
+        Assert.Single(theirCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)); // the header only
+        var idr = Assert.Single(own.GetProperty("by_currency").EnumerateArray());
+        Assert.Equal(1, idr.GetProperty("invoice_count").GetInt64());
+        Assert.Equal(337_000, idr.GetProperty("collected").GetInt64());
     }
 
     private IEnumerable<Route> TenantRoutesWithParameters() =>

@@ -133,15 +133,28 @@ internal sealed class GetFinancialReportHandler(IDbSession session, ICallerConte
         var start = ReportPeriod.Parse(query.StartDate)!.Value;
         var end = ReportPeriod.Parse(query.EndDate)!.Value;
         var connection = await session.GetConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            Sql[(query.CurrencyCode is not null, query.Gateway is not null)],
-            new { TenantId = caller.RequireTenant(), Start = start, End = end, query.CurrencyCode, query.Gateway },
-            session.Transaction,
-            cancellationToken: cancellationToken));
-        var byGateway = (await results.ReadAsync<GatewayRow>()).ToArray();
-        var lateMoney = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
-        var taxes = (await results.ReadAsync<TaxRow>()).ToArray();
-        var collected = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
+        GatewayRow[] byGateway;
+        Dictionary<string, long> lateMoney, collected;
+        TaxRow[] taxes;
+        try
+        {
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                Sql[(query.CurrencyCode is not null, query.Gateway is not null)],
+                new { TenantId = caller.RequireTenant(), Start = start, End = end, query.CurrencyCode, query.Gateway },
+                session.Transaction,
+                cancellationToken: cancellationToken));
+            byGateway = (await results.ReadAsync<GatewayRow>()).ToArray();
+            lateMoney = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
+            taxes = (await results.ReadAsync<TaxRow>()).ToArray();
+            collected = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
+        }
+        catch
+        {
+            // A request cancelled (or failed) between START TRANSACTION and COMMIT would leave the pooled connection
+            // inside a transaction, holding metadata locks that block DDL: end it before the connection goes back.
+            await RollbackQuietlyAsync(connection);
+            throw;
+        }
 
         var currencies = byGateway.Select(row => row.CurrencyCode).Concat(collected.Keys).Distinct().Order(StringComparer.Ordinal);
         var report = currencies.Select(code =>
@@ -164,6 +177,21 @@ internal sealed class GetFinancialReportHandler(IDbSession session, ICallerConte
                 gateways.Select(row => new GatewayLine(row.Gateway, ToLong(row.ServiceFees), row.InvoiceCount)).ToArray());
         });
         return new FinancialReport(new FinancialReportPeriod(start, end), report.ToArray());
+    }
+
+    private static async Task RollbackQuietlyAsync(System.Data.Common.DbConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync("ROLLBACK");
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Best effort: a broken connection is discarded by the pool anyway.
+        }
+        catch (InvalidOperationException)
+        {
+        }
     }
 
     // SUM over BIGINT is DECIMAL in MariaDB; the conversion is checked, so a sum beyond int64 fails loudly instead of wrapping.
