@@ -1,5 +1,4 @@
 using System.Net;
-using Dapper;
 using PayTrust.Api.Tests.Invoices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -87,7 +86,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         foreach (var route in TenantRoutesWithParameters())
         {
             var probe = await ResourceMakers[route.Pattern](factory, owner);
-            var before = await ChecksumAsync();
+            var before = await DatabaseChecksum.OfAsync(factory.Database);
             foreach (var method in route.Methods)
             {
                 var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), probe.Path) { Content = new StringContent(probe.Body, System.Text.Encoding.UTF8, "application/json") });
@@ -99,7 +98,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
             var own = await ownerClient.GetAsync(probe.Path);
             Assert.True(own.StatusCode is HttpStatusCode.OK or HttpStatusCode.MethodNotAllowed, $"GET {probe.Path} as the owner answered {(int)own.StatusCode}");
 
-            Assert.Equal(before, await ChecksumAsync());
+            Assert.Equal(before, await DatabaseChecksum.OfAsync(factory.Database));
             checkedPatterns.Add(route.Pattern);
         }
 
@@ -148,16 +147,6 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
                 e.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null),
                 e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .ToArray();
-
-    // Everything except api_keys, whose last_used_at moves with any authenticated call.
-    private async Task<string> ChecksumAsync()
-    {
-        await using var connection = await factory.Database.OpenAsync();
-        var tables = (await connection.QueryAsync<string>(
-            "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'api_keys' ORDER BY TABLE_NAME")).ToArray();
-        var sums = await connection.QueryAsync<(string Table, long? Checksum)>($"CHECKSUM TABLE {string.Join(", ", tables.Select(t => $"`{t}`"))}");
-        return string.Join(";", sums.Select(s => $"{s.Table}={s.Checksum}"));
-    }
 
     private sealed record Route(string Pattern, string? Policy, IReadOnlyList<string> Methods);
 

@@ -275,13 +275,13 @@ public class FinancialReportTests(ReportApiFactory factory) : IClassFixture<Repo
     {
         var tenant = await factory.CreateTenantAsync();
         using var client = factory.TenantClient(tenant.ApiKey);
-        var before = await ChecksumAsync();
+        var before = await DatabaseChecksum.OfAsync(factory.Database);
 
         var problem = await HttpAssert.Problem.ReadAsync(await client.GetAsync("/reports/financial?" + query), HttpStatusCode.BadRequest);
 
         Assert.Equal(code, problem.Code);
         Assert.True(problem.Body.GetProperty("errors").TryGetProperty(field, out _), $"errors names {field}: {problem.Body}");
-        Assert.Equal(before, await ChecksumAsync());
+        Assert.Equal(before, await DatabaseChecksum.OfAsync(factory.Database));
     }
 
     [Theory]
@@ -415,14 +415,5 @@ public class FinancialReportTests(ReportApiFactory factory) : IClassFixture<Repo
         }
 
         return (body, currency);
-    }
-
-    private async Task<string> ChecksumAsync()
-    {
-        await using var connection = await factory.Database.OpenAsync();
-        var tables = (await connection.QueryAsync<string>(
-            "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'api_keys' ORDER BY TABLE_NAME")).ToArray();
-        var sums = await connection.QueryAsync<(string Table, long? Checksum)>($"CHECKSUM TABLE {string.Join(", ", tables.Select(t => $"`{t}`"))}");
-        return string.Join(";", sums.Select(s => $"{s.Table}={s.Checksum}"));
     }
 }
