@@ -350,6 +350,7 @@ cmd_test() {
 # (bench_webhook_attempts), signed just before each pass (the signature is good for 300 s); webhook-duplicate
 # replays one event, applied once just before, with the same body and signature every request.
 BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice create-attempt webhook webhook-duplicate"
+# (and `report`, a family of its own on a seeded ledger: see bench_report; not in the default run, it seeds 1M invoices)
 declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/
   [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}' [create-attempt]='{attempt-paths}'
   [webhook]=/webhooks/sandbox [webhook-duplicate]=/webhooks/sandbox)
@@ -367,12 +368,13 @@ need_curl() {
 
 bench_measure() { # bench_measure NAME PORT PATH [BODY_FILE] → "rps p50 p95 p99 errors requests"
   local duration="${PAYTRUST_BENCH_SECONDS:-10}" connections="${PAYTRUST_BENCH_CONNECTIONS:-64}" url="http://127.0.0.1:$2$3"
-  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}" PAYTRUST_BENCH_THREADS=2
+  local threads=2; [ "$connections" -lt 2 ] && threads=1 # wrk needs a connection per thread (report runs one client)
+  export PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="${4:-}" PAYTRUST_BENCH_THREADS=$threads
   # Warm-up long enough for tiered JIT to settle: with 2 s the first scenario of a run measured slower.
   PAYTRUST_BENCH_PATHS="${BENCH_PATHS_WARM:-}" PAYTRUST_BENCH_REQUESTS="${BENCH_REQUESTS_WARM:-}" \
-    wrk -t2 -c"$connections" -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
+    wrk -t"$threads" -c"$connections" -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "$url" >/dev/null 2>&1 || true
   PAYTRUST_BENCH_PATHS="${BENCH_PATHS_MEASURE:-}" PAYTRUST_BENCH_REQUESTS="${BENCH_REQUESTS_MEASURE:-}" \
-    wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" "$url" \
+    wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout "${BENCH_TIMEOUT:-5s}" -s "$ROOT/bench/wrk/report.lua" "$url" \
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
 }
 
@@ -436,9 +438,9 @@ bench_apply_webhook() { # bench_apply_webhook PORT SIGNED — posts the first si
     || { printf 'build.sh: the webhook to replay was not applied: %s\n' "$response" >&2; return 1; }
 }
 
-bench_tenant_id() { # the demo tenant of the bench database (seeded by api_cli seed-demo)
+bench_tenant_id() { # bench_tenant_id [DATABASE] — the demo tenant of a bench database (seeded by api_cli seed-demo)
   "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
-    "SELECT id FROM paytrust_bench.tenants WHERE name = 'Demo Merchant' ORDER BY created_at LIMIT 1"
+    "SELECT id FROM ${1:-paytrust_bench}.tenants WHERE name = 'Demo Merchant' ORDER BY created_at LIMIT 1"
 }
 
 bench_create_invoice() { # bench_create_invoice PORT BODY_FILE → the new invoice's id; fails unless 201
@@ -456,7 +458,15 @@ bench_create_invoice() { # bench_create_invoice PORT BODY_FILE → the new invoi
 cmd_bench() {
   need_dotnet; need_wrk; need_curl
   local scenarios=("$@"); [ ${#scenarios[@]} -eq 0 ] && read -r -a scenarios <<<"$BENCH_SCENARIOS"
-  local s; for s in "${scenarios[@]}"; do [ -n "${BENCH_BASELINE[$s]:-}" ] || die "unknown scenario '$s' (known: $BENCH_SCENARIOS)"; done
+  # The report family runs on its own seeded database and API instance (bench_report below).
+  local s others=() report=""
+  for s in "${scenarios[@]}"; do if [ "$s" = report ]; then report=1; else others+=("$s"); fi; done
+  if [ -n "$report" ]; then
+    bench_report
+    [ ${#others[@]} -gt 0 ] || return 0
+  fi
+  scenarios=("${others[@]}")
+  for s in "${scenarios[@]}"; do [ -n "${BENCH_BASELINE[$s]:-}" ] || die "unknown scenario '$s' (known: $BENCH_SCENARIOS report)"; done
 
   run_db_up
   db_sql "$RUN_DB" "DROP DATABASE IF EXISTS paytrust_bench; CREATE DATABASE paytrust_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
@@ -569,6 +579,82 @@ cmd_bench() {
     done
   } | tee "$report"
   echo "(${PAYTRUST_BENCH_CONNECTIONS:-64} connections, ${PAYTRUST_BENCH_SECONDS:-10} s each, $(nproc) cores; raw-* are transactions/s; saved to ${report#"$ROOT"/})"
+}
+
+# Reports (spec §12, ADR 16): `./build.sh bench report` seeds one tenant's ledger into its own database
+# (paytrust_bench_report, never the one the other scenarios drop and recreate) with bench/PayTrust.Bench.Ledger —
+# invoices spread over the 366 days before the hour the run started, with lines, installments and payments — and
+# measures GET /reports/financial for a 30-day window (five to six months back, so later money exists for its
+# overpayment to leave out) and for the whole 366 days, as one finance user would: one connection, requests back to
+# back. A fresh ledger of each size in PAYTRUST_BENCH_REPORT_SIZES (default 10k, 100k, 1M invoices) is loaded and
+# measured in turn. Baseline: health on the same connection count. The API runs with its background workers off, so the
+# figures are the report's (the money-invariant check would otherwise scan the freshly loaded ledger meanwhile).
+BENCH_REPORT_DB=paytrust_bench_report
+BENCH_LEDGER_PROJECT="$ROOT/bench/PayTrust.Bench.Ledger/PayTrust.Bench.Ledger.csproj"
+BENCH_LEDGER_DLL="$ROOT/bench/PayTrust.Bench.Ledger/bin/Release/net10.0/PayTrust.Bench.Ledger.dll"
+declare -A BENCH_REPORT_TARGET_MS=([report-30d]=300 [report-366d]=2000)
+
+bench_report() {
+  local sizes="${PAYTRUST_BENCH_REPORT_SIZES:-10000 100000 1000000}" logs="$STATE/bench"; mkdir -p "$logs"
+  run_db_up
+  db_sql "$RUN_DB" "DROP DATABASE IF EXISTS $BENCH_REPORT_DB; CREATE DATABASE $BENCH_REPORT_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+  build_api
+  dotnet build "$BENCH_LEDGER_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || dotnet build "$BENCH_LEDGER_PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
+  DATABASE=$BENCH_REPORT_DB api_cli migrate >/dev/null
+  DATABASE=$BENCH_REPORT_DB api_cli seed-demo >/dev/null
+  local tenant; tenant=$(bench_tenant_id "$BENCH_REPORT_DB")
+  [ -n "$tenant" ] || die "no demo tenant in $BENCH_REPORT_DB after seed-demo"
+
+  local cs port end; cs=$(connection_string "$(run_db_port)" "$DB_PASSWORD" "$BENCH_REPORT_DB")
+  end=$(date -u +%Y-%m-%dT%H:00:00Z); port=$(free_port)
+  local start366 start30 end30
+  start366=$(date -u -d "$end - 366 days" +%Y-%m-%dT%H:%M:%SZ)
+  start30=$(date -u -d "$end - 183 days" +%Y-%m-%dT%H:%M:%SZ); end30=$(date -u -d "$end - 153 days" +%Y-%m-%dT%H:%M:%SZ)
+  declare -A path=([report-30d]="/reports/financial?start_date=$start30&end_date=$end30"
+    [report-366d]="/reports/financial?start_date=$start366&end_date=$end")
+
+  ConnectionStrings__PayTrust="$cs" ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
+  PayTrust__RateLimit__PermitsPerMinute=1000000000 PayTrust__Workers__ExpiryEnabled=false \
+  PayTrust__Workers__WebhookRetryEnabled=false PayTrust__Workers__ReconciliationEnabled=false \
+    dotnet "$API_DLL" --urls "http://127.0.0.1:$port" >"$logs/report-api.log" 2>&1 &
+  BENCH_REPORT_API_PID=$!
+  trap 'kill "$BENCH_REPORT_API_PID" 2>/dev/null || true' EXIT
+  wait_for_http "$port" /health "$BENCH_REPORT_API_PID" "$logs/report-api.log"
+
+  local report; report="$logs/report-results-$(date -u +%Y%m%dT%H%M%SZ).md"
+  local size line s measured rps p50 p95 p99 errors requests target
+  {
+    echo "| scenario | invoices | lines | payments | seeded in s | req/s | p50 ms | p95 ms | p99 ms | errors | requests | p95 target ms | met |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  } >"$report"
+  for size in $sizes; do
+    say "Seeding a ledger of $size invoices over the 366 days before $end"
+    line=$(dotnet "$BENCH_LEDGER_DLL" "$cs" "$tenant" "$size" "$end" | grep '^LOADED') || die "the ledger loader failed"
+    say "Loaded in $(awk '{ print $6 }' <<<"$line") s; analysing the tables"
+    db_sql "$RUN_DB" "ANALYZE TABLE $BENCH_REPORT_DB.invoices, $BENCH_REPORT_DB.invoice_line_items, $BENCH_REPORT_DB.payments" >/dev/null
+    local counts; counts=$("$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+      "SELECT (SELECT COUNT(*) FROM $BENCH_REPORT_DB.invoices), (SELECT COUNT(*) FROM $BENCH_REPORT_DB.invoice_line_items), (SELECT COUNT(*) FROM $BENCH_REPORT_DB.payments)")
+    for s in report-30d report-366d; do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $DEMO_API_KEY" "http://127.0.0.1:$port${path[$s]}")" = 200 ] \
+        || die "$s did not answer 200 (log: ${logs#"$ROOT"/}/report-api.log)"
+      say "Measuring $s at $size invoices"
+      measured=$(PAYTRUST_BENCH_CONNECTIONS=1 PAYTRUST_BENCH_WARMUP="${PAYTRUST_BENCH_REPORT_WARMUP:-3}" \
+        PAYTRUST_BENCH_SECONDS="${PAYTRUST_BENCH_REPORT_SECONDS:-20}" BENCH_TIMEOUT=30s bench_measure "$s" "$port" "${path[$s]}")
+      read -r rps p50 p95 p99 errors requests <<<"${measured:-0 0 0 0 failed 0}"
+      target=${BENCH_REPORT_TARGET_MS[$s]}
+      printf '| %s | %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %s | %s | %s | %s |\n' "$s" "$(awk '{ print $1 }' <<<"$counts")" \
+        "$(awk '{ print $2 }' <<<"$counts")" "$(awk '{ print $3 }' <<<"$counts")" "$(awk '{ print $6 }' <<<"$line")" "$rps" "$p50" "$p95" "$p99" "$errors" "$requests" "$target" \
+        "$(awk -v p="$p95" -v t="$target" 'BEGIN { print (p > 0 && p <= t ? "yes" : "no") }')" >>"$report"
+    done
+  done
+  measured=$(PAYTRUST_BENCH_CONNECTIONS=1 PAYTRUST_BENCH_WARMUP=2 PAYTRUST_BENCH_SECONDS=5 bench_measure health "$port" /health)
+  read -r rps p50 p95 p99 errors requests <<<"${measured:-0 0 0 0 failed 0}"
+  printf '| health (baseline) | | | | | %.0f | %.2f | %.2f | %.2f | %s | %s | | |\n' "$rps" "$p50" "$p95" "$p99" "$errors" "$requests" >>"$report"
+  kill "$BENCH_REPORT_API_PID" 2>/dev/null || true
+  cat "$report"
+  echo "(1 connection, requests back to back, ${PAYTRUST_BENCH_REPORT_SECONDS:-20} s per scenario and size, $(nproc) cores; 30-day window $start30 .. $end30, 366-day window $start366 .. $end; saved to ${report#"$ROOT"/})"
 }
 
 usage() {

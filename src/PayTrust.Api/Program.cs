@@ -53,6 +53,7 @@ EventEndpoints.Map(app);
 RoutingEndpoints.Map(app);
 PaymentEndpoints.Map(app);
 InvoicePaymentEndpoints.Map(app);
+ReportEndpoints.Map(app);
 WebhookEndpoints.Map(app);
 SandboxEndpoints.Map(app);
 app.MapPayTrustApiDocs();

@@ -1,5 +1,4 @@
 using System.Net;
-using Dapper;
 using PayTrust.Api.Tests.Invoices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +29,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     /// <summary>
     /// For each tenant route pattern with parameters: make tenant A's resource and return the concrete path
     /// and a body that would be valid for the owner (so the intruder's 404 is not a 400 in disguise).
-    /// Payments and reports add their makers here as they arrive.
+    /// Payments add their makers here as they arrive; reports take no id (see the report test below).
     /// </summary>
     private static readonly Dictionary<string, Func<PayTrustApiFactory, TestTenant, Task<Probe>>> ResourceMakers = new()
     {
@@ -87,7 +86,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         foreach (var route in TenantRoutesWithParameters())
         {
             var probe = await ResourceMakers[route.Pattern](factory, owner);
-            var before = await ChecksumAsync();
+            var before = await DatabaseChecksum.OfAsync(factory.Database);
             foreach (var method in route.Methods)
             {
                 var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), probe.Path) { Content = new StringContent(probe.Body, System.Text.Encoding.UTF8, "application/json") });
@@ -99,11 +98,41 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
             var own = await ownerClient.GetAsync(probe.Path);
             Assert.True(own.StatusCode is HttpStatusCode.OK or HttpStatusCode.MethodNotAllowed, $"GET {probe.Path} as the owner answered {(int)own.StatusCode}");
 
-            Assert.Equal(before, await ChecksumAsync());
+            Assert.Equal(before, await DatabaseChecksum.OfAsync(factory.Database));
             checkedPatterns.Add(route.Pattern);
         }
 
         Assert.Equal(ResourceMakers.Keys.Order(), checkedPatterns.Order());
+    }
+
+    /// <summary>
+    /// Routes with no id in the path answer with the caller's own data only; reports (spec §6: "including lists,
+    /// reports, exports") are checked here with money in the owner's books: the intruder's report of the same window
+    /// is empty in JSON and CSV, while the owner's shows the invoice and the cash.
+    /// </summary>
+    [Fact]
+    public async Task Another_tenants_money_never_appears_in_a_financial_report()
+    {
+        var owner = await factory.CreateTenantAsync("Owner");
+        var intruder = await factory.CreateTenantAsync("Intruder");
+        var invoiceId = await InvoiceApi.CreateIdAsync(factory, owner);
+        using var ownerClient = factory.TenantClient(owner.ApiKey);
+        await HttpAssert.JsonAsync(await ownerClient.PostAsync($"/invoices/{invoiceId}/payments", new StringContent(
+            """{"amount":337000,"currency_code":"IDR","reference":"ISO-REPORT","rail":"bank_transfer"}""", System.Text.Encoding.UTF8, "application/json")),
+            HttpStatusCode.Created);
+        var now = DateTimeOffset.UtcNow;
+        var path = $"/reports/financial?start_date={now.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}&end_date={now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}";
+
+        using var intruderClient = factory.TenantClient(intruder.ApiKey);
+        var theirs = await HttpAssert.JsonAsync(await intruderClient.GetAsync(path), HttpStatusCode.OK);
+        var theirCsv = await intruderClient.GetStringAsync(path + "&format=csv");
+        var own = await HttpAssert.JsonAsync(await ownerClient.GetAsync(path), HttpStatusCode.OK);
+
+        Assert.Empty(theirs.GetProperty("by_currency").EnumerateArray());
+        Assert.Single(theirCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)); // the header only
+        var idr = Assert.Single(own.GetProperty("by_currency").EnumerateArray());
+        Assert.Equal(1, idr.GetProperty("invoice_count").GetInt64());
+        Assert.Equal(337_000, idr.GetProperty("collected").GetInt64());
     }
 
     private IEnumerable<Route> TenantRoutesWithParameters() =>
@@ -118,16 +147,6 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
                 e.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null),
                 e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .ToArray();
-
-    // Everything except api_keys, whose last_used_at moves with any authenticated call.
-    private async Task<string> ChecksumAsync()
-    {
-        await using var connection = await factory.Database.OpenAsync();
-        var tables = (await connection.QueryAsync<string>(
-            "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'api_keys' ORDER BY TABLE_NAME")).ToArray();
-        var sums = await connection.QueryAsync<(string Table, long? Checksum)>($"CHECKSUM TABLE {string.Join(", ", tables.Select(t => $"`{t}`"))}");
-        return string.Join(";", sums.Select(s => $"{s.Table}={s.Checksum}"));
-    }
 
     private sealed record Route(string Pattern, string? Policy, IReadOnlyList<string> Methods);
 
