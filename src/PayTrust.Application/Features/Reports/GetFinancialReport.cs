@@ -141,7 +141,6 @@ internal sealed class GetFinancialReportHandler(IDbSession session, ICallerConte
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
                 Sql[(query.CurrencyCode is not null, query.Gateway is not null)],
                 new { TenantId = caller.RequireTenant(), Start = start, End = end, query.CurrencyCode, query.Gateway },
-                session.Transaction,
                 cancellationToken: cancellationToken));
             byGateway = (await results.ReadAsync<GatewayRow>()).ToArray();
             lateMoney = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
