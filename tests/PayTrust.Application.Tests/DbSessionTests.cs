@@ -26,7 +26,7 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
         await session.WriteAsync(Insert, new { Id = second, Note = "second" }, CancellationToken.None);
 
         var connection = await session.GetConnectionAsync(CancellationToken.None);
-        var ownRead = await connection.QueryAsync<string>("SELECT note FROM session_probe WHERE id IN @Ids ORDER BY id", new { Ids = new[] { first, second } });
+        var ownRead = await connection.QueryAsync<string>("SELECT note FROM session_probe WHERE id IN @Ids ORDER BY note", new { Ids = new[] { first, second } });
         var othersBeforeCommit = await NotesAsync(first, second);
         await session.CommitAsync(CancellationToken.None);
 
@@ -117,7 +117,7 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     private async Task<string[]> NotesAsync(params long[] ids)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<string>("SELECT note FROM session_probe WHERE id IN @Ids ORDER BY id", new { Ids = ids })).ToArray();
+        return (await connection.QueryAsync<string>("SELECT note FROM session_probe WHERE id IN @Ids ORDER BY note", new { Ids = ids })).ToArray();
     }
 
     private static long NewId() => Random.Shared.NextInt64(1, long.MaxValue);
