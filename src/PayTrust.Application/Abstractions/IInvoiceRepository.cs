@@ -15,6 +15,9 @@ public interface IInvoiceRepository
     /// <summary>As <see cref="FindAsync"/>, holding the invoice row lock (SELECT … FOR UPDATE) until the transaction ends.</summary>
     Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
 
+    /// <summary>The ids of the invoice's supplementary invoices, oldest first (empty for another tenant's invoice).</summary>
+    Task<IReadOnlyList<Guid>> FindSupplementaryIdsAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
+
     /// <summary>Inserts a new invoice with its lines, installments and events, in one round trip.</summary>
     Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Abstractions;
@@ -28,7 +29,7 @@ public interface IPaymentAttemptRepository
 }
 
 /// <summary>A locked invoice with all its attempts, oldest first.</summary>
-public sealed record InvoiceAttempts(StoredInvoice Stored, IReadOnlyList<PaymentAttempt> All)
+public sealed record InvoiceAttempts(Invoice Invoice, IReadOnlyList<PaymentAttempt> All)
 {
     /// <summary>The creating and pending attempts.</summary>
     public IReadOnlyList<PaymentAttempt> Active { get; } =

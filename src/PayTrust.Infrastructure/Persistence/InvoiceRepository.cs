@@ -51,8 +51,9 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // subquery on (tenant_id, id): the parameters arrive as literals, so for another tenant's id the
     // optimizer sees "impossible WHERE" and reads — and locks — no child row at all (checked with EXPLAIN).
     // Lock waits give up after 5 s (spec §7.2), set once per connection by PayTrustDataSource.
-    // Internal: the payment attempt repository reads an invoice's attempts in the same round trip (LockWithAttemptsSql).
-    internal const string LockSql = $"""
+    // Internal: the payment attempt repository reads an invoice's attempts in the same round trip (LockWithAttemptsSql)
+    // and, since nothing that takes or applies a payment shows the supplementary invoices, leaves their ids out.
+    internal const string LockAggregateSql = $"""
         SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         SELECT l.id AS Id, l.product_name AS ProductName, l.quantity AS Quantity, l.unit_price AS UnitPrice, l.tax_rate AS TaxRate,
                l.tax_category AS TaxCategory, l.country_code AS CountryCode
@@ -62,8 +63,9 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
                s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
         FROM invoice_installments s
         WHERE s.invoice_id = ({OwnedInvoiceSql}) ORDER BY s.number FOR UPDATE;
-        SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;
         """;
+
+    private const string SupplementaryIdsSql = "SELECT id FROM invoices WHERE parent_invoice_id = @Id AND tenant_id = @TenantId ORDER BY created_at, id;";
 
     private const string OwnedInvoiceSql = "SELECT o.id FROM invoices o WHERE o.tenant_id = @TenantId AND o.id = @Id";
 
@@ -136,7 +138,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     }
 
     public Task<StoredInvoice?> FindForUpdateAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken) =>
-        ReadAsync(LockSql, tenantId, invoiceId, cancellationToken);
+        ReadAsync(LockAggregateSql + SupplementaryIdsSql, tenantId, invoiceId, cancellationToken);
 
     public async Task<InvoiceInsertOutcome> InsertAsync(Invoice invoice, CancellationToken cancellationToken)
     {
@@ -235,14 +237,28 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         return await ReadInvoiceAsync(results);
     }
 
-    /// <summary>The four result sets of <see cref="FindSql"/> or <see cref="LockSql"/>, as the aggregate.</summary>
-    internal static async Task<StoredInvoice?> ReadInvoiceAsync(SqlMapper.GridReader results)
+    /// <summary>The four result sets of <see cref="FindSql"/>, or of <see cref="LockAggregateSql"/> and the supplementary ids, as the aggregate.</summary>
+    private static async Task<StoredInvoice?> ReadInvoiceAsync(SqlMapper.GridReader results)
+    {
+        var invoice = await ReadAggregateAsync(results);
+        var children = (await results.ReadAsync<Guid>()).ToArray();
+        return invoice is null ? null : new StoredInvoice(invoice, children);
+    }
+
+    /// <summary>The three result sets of <see cref="LockAggregateSql"/>: the invoice with its lines and installments.</summary>
+    internal static async Task<Invoice?> ReadAggregateAsync(SqlMapper.GridReader results)
     {
         var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
         var lines = (await results.ReadAsync<LineItemRow>()).ToArray();
         var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();
-        var children = (await results.ReadAsync<Guid>()).ToArray();
-        return row is null ? null : new StoredInvoice(Restore(row, lines, installments), children);
+        return row is null ? null : Restore(row, lines, installments);
+    }
+
+    public async Task<IReadOnlyList<Guid>> FindSupplementaryIdsAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            SupplementaryIdsSql, new { Id = invoiceId, TenantId = tenantId }, cancellationToken: cancellationToken))).AsList();
     }
 
     private static Invoice Restore(InvoiceRow row, LineItemRow[] lines, InstallmentRow[] installments)

@@ -26,7 +26,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // first attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests
     // (docs/benchmarks.md).
     private const string LockWithAttemptsSql = $"""
-        {InvoiceRepository.LockSql}
+        {InvoiceRepository.LockAggregateSql}
         SELECT {Columns} FROM payment_attempts
         WHERE tenant_id = @TenantId AND invoice_id = @Id
         ORDER BY attempt_number;
@@ -55,9 +55,9 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
     private static async Task<InvoiceAttempts?> ReadLockedAsync(SqlMapper.GridReader results)
     {
-        var stored = await InvoiceRepository.ReadInvoiceAsync(results);
+        var invoice = await InvoiceRepository.ReadAggregateAsync(results);
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
-        return stored is null ? null : new InvoiceAttempts(stored, all);
+        return invoice is null ? null : new InvoiceAttempts(invoice, all);
     }
 
     public async Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(

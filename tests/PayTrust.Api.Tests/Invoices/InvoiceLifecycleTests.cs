@@ -146,6 +146,10 @@ public class InvoiceLifecycleTests(PayTrustApiFactory factory) : IClassFixture<P
         var parent = await InvoiceApi.GetAsync(client, $"/invoices/{parentId}");
         Assert.Equal([child.GetProperty("id").GetGuid()], parent.GetProperty("supplementary_invoice_ids").EnumerateArray().Select(e => e.GetGuid()));
         Assert.Equal("pending", parent.GetProperty("status").GetString());
+        // Cancelling answers with the invoice as it is now, its supplementary invoices included.
+        var cancelled = await HttpAssert.JsonAsync(await client.PostAsync($"/invoices/{parentId}/cancel", null), HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal([child.GetProperty("id").GetGuid()], cancelled.GetProperty("supplementary_invoice_ids").EnumerateArray().Select(e => e.GetGuid()));
     }
 
     [Theory]

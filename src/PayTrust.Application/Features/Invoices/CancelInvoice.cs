@@ -26,12 +26,14 @@ internal sealed class CancelInvoiceHandler(
         var tenantId = caller.RequireTenant();
         var locked = await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
-        var stored = locked.Stored;
+        var invoice = locked.Invoice;
         var now = clock.GetCurrentInstant();
-        stored.Invoice.Cancel(now);
-        await invoices.UpdateAsync(stored.Invoice, cancellationToken);
-        await ExpireOpenSessionsAsync(tenantId, stored.Invoice, locked.Active, now, cancellationToken);
-        return stored.Invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(stored.Invoice.PaymentToken), now);
+        invoice.Cancel(now);
+        await invoices.UpdateAsync(invoice, cancellationToken);
+        await ExpireOpenSessionsAsync(tenantId, invoice, locked.Active, now, cancellationToken);
+        // The answer shows the supplementary invoices; the lock batch, shared with the payment paths, leaves them out.
+        var supplementaryIds = await invoices.FindSupplementaryIdsAsync(tenantId, invoice.Id, cancellationToken);
+        return invoice.ToView(supplementaryIds, platform.PaymentUrl(invoice.PaymentToken), now);
     }
 
     private async Task ExpireOpenSessionsAsync(Guid tenantId, Invoice invoice, IReadOnlyList<PaymentAttempt> active, Instant now, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ internal sealed class RecordCheckoutOpenedHandler(IInvoiceRepository invoices, I
     {
         var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
-        var invoice = locked.Stored.Invoice;
+        var invoice = locked.Invoice;
         var now = clock.GetCurrentInstant();
 
         // No longer creating: abandoned by a later request (this one outlived PaymentAttempt.AbandonedAfter),

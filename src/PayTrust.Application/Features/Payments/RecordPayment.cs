@@ -102,7 +102,7 @@ internal sealed class RecordPaymentHandler(
         var tenantId = caller.RequireTenant();
         // The invoice lock first: every writer of its money takes it, and the reads below begin after it, so they are current.
         var invoice = (await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
-            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Stored.Invoice;
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
         var reference = command.Reference!;
 
         if (await payments.FindByReferenceAsync(tenantId, reference, cancellationToken) is { } earlier)

@@ -34,7 +34,7 @@ internal sealed class ReservePaymentAttemptHandler(
     {
         var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
-        var invoice = locked.Stored.Invoice;
+        var invoice = locked.Invoice;
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
 

@@ -45,7 +45,7 @@ public sealed class NotificationApplier(
         InvoiceAttempts locked, PaymentAttempt attempt, Payment? transactionPayment, GatewayNotification notification, PaymentSource source,
         Guid? eventId, Instant now, CancellationToken cancellationToken)
     {
-        var invoice = locked.Stored.Invoice;
+        var invoice = locked.Invoice;
 
         // Unsupported (amount unknown) or another currency: the money is not the invoice's to apply (§7.4 step 3).
         if (notification.Amount is not { } minor || notification.CurrencyCode != invoice.Currency.Code)
