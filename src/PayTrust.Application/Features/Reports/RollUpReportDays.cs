@@ -63,9 +63,10 @@ internal sealed class RollUpReportDaysHandler(IDbSession session, IClock clock) 
         // closed day is empty and nothing can be written into one later (new rows are stamped now, after them).
         var from = claimed.RolledUpUntil ?? await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             """
-            SELECT DATE(LEAST(
-                COALESCE((SELECT MIN(paid_at) FROM invoices WHERE tenant_id = @TenantId AND status = 'fully_paid' AND paid_at IS NOT NULL), '9999-12-31'),
-                COALESCE((SELECT MIN(recorded_at) FROM payments WHERE tenant_id = @TenantId AND applied = 1), '9999-12-31')))
+            SELECT DATE(MIN(first_at)) FROM (
+                SELECT MIN(paid_at) AS first_at FROM invoices WHERE tenant_id = @TenantId AND status = 'fully_paid' AND paid_at IS NOT NULL
+                UNION ALL
+                SELECT MIN(recorded_at) FROM payments WHERE tenant_id = @TenantId AND applied = 1) firsts
             """,
             new { claimed.TenantId }, session.Transaction, cancellationToken: cancellationToken)) ?? closedUntil;
         var to = from.AddDays(command.MaxDays) < closedUntil ? from.AddDays(command.MaxDays) : closedUntil;
