@@ -158,6 +158,27 @@ public partial class FinancialReportTests
         Assert.Equal(before, (await client.GetStringAsync(ReportApi.Path(day1, now)), await client.GetStringAsync(ReportApi.Path(day1, throughToday))));
     }
 
+    [Fact]
+    public async Task Instances_rolling_up_at_once_store_each_day_once()
+    {
+        var (mine, other, first) = await GenerateLedgerAsync(seed: 29, steps: 120);
+        var tenants = new[] { mine, other, await factory.CreateTenantAsync("Idle") };
+
+        // Four "instances" drain the job together: claims are SKIP LOCKED, so none waits for or repeats another's days
+        // (a day stored twice would fail on the primary key).
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(RollUpAsync)));
+
+        var closedUntil = ReportDays.ClosedUntil(factory.Clock.GetCurrentInstant());
+        var last = factory.Clock.GetCurrentInstant() + Duration.FromHours(1);
+        foreach (var tenant in tenants)
+        {
+            Assert.Equal(closedUntil, await RolledUpUntilAsync(tenant.TenantId));
+            using var client = factory.TenantClient(tenant.ApiKey);
+            var ledger = await ReportApi.ReadLedgerAsync(factory.Database, tenant.TenantId);
+            Assert.Equal(ledger.Expected(first, last), ReportApi.FromJson(await ReportApi.GetAsync(client, first, last)));
+        }
+    }
+
     /// <summary>What the roll-up worker does over time, now: every tenant's closed days, batch after batch.</summary>
     private async Task RollUpAsync()
     {

@@ -41,10 +41,11 @@ internal sealed class RollUpReportDaysHandler(IDbSession session, IClock clock) 
         Task<int> Execute(string sql, object? parameters = null) =>
             connection.ExecuteAsync(new CommandDefinition(sql, parameters, session.Transaction, cancellationToken: cancellationToken));
 
-        // A tenant gets its progress row the first time the job runs after it exists.
+        // A tenant gets its progress row the first time the job runs after it exists (IGNORE: another instance may
+        // insert the same row at the same moment).
         await Execute(
             """
-            INSERT INTO report_rollup_progress (tenant_id, rolled_up_until)
+            INSERT IGNORE INTO report_rollup_progress (tenant_id, rolled_up_until)
             SELECT t.id, NULL FROM tenants t LEFT JOIN report_rollup_progress r ON r.tenant_id = t.id WHERE r.tenant_id IS NULL
             """);
         var claimed = await connection.QuerySingleOrDefaultAsync<Progress>(new CommandDefinition(
