@@ -112,6 +112,7 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             // Workers are switched on by the tests that exercise them, so no other test sees background changes.
             ["PayTrust:Workers:ExpiryEnabled"] = "false",
             ["PayTrust:Workers:ReconciliationEnabled"] = "false",
+            ["PayTrust:Workers:ReportRollupEnabled"] = "false",
         }).AddInMemoryCollection(ExtraSettings));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ProbeEndpoints>());
         builder.ConfigureTestServices(ConfigureTestServices);

@@ -54,6 +54,7 @@ public static class ServiceRegistration
         services.AddHostedService<InvoiceExpiryWorker>();
         services.AddHostedService<WebhookRetryWorker>();
         services.AddHostedService<ReconciliationWorker>();
+        services.AddHostedService<ReportRollupWorker>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PayTrust API";

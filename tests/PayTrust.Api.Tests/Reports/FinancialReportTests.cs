@@ -12,7 +12,7 @@ namespace PayTrust.Api.Tests.Reports;
 /// gateways at several tax rates, installments, partial payments, overpayments, cancellations, and a second tenant
 /// trading in the same weeks — compared with totals computed in the test from the raw rows.
 /// </summary>
-public class FinancialReportTests(ReportApiFactory factory) : IClassFixture<ReportApiFactory>
+public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixture<ReportApiFactory>
 {
     private static readonly string[] Rates = ["0", "0.11", "0.125", "0.06", "0.0725", "0.1"];
 

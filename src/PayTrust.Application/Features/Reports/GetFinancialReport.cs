@@ -1,11 +1,9 @@
 using System.Globalization;
-using Dapper;
 using FluentValidation;
 using Mediator;
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Features.Invoices;
-using PayTrust.Domain.Monetary;
 
 namespace PayTrust.Application.Features.Reports;
 
@@ -76,132 +74,12 @@ internal sealed class GetFinancialReportValidator : AbstractValidator<GetFinanci
 
 internal sealed class GetFinancialReportHandler(IDbSession session, ICallerContext caller) : IQueryHandler<GetFinancialReport, FinancialReport>
 {
-    // Four aggregates in one round trip and one read-only snapshot, so an invoice and the payment that completed it
-    // are either both in the report or both not. Each returns a handful of rows: a few currencies × gateways × rates.
-    // 1. invoices that became fully paid in the window (paid_at is set once, on the move to fully_paid), by currency and
-    // gateway; 2. money applied after the window's end to invoices paid inside it — pure overpayment, since they were
-    // already paid — taken off their overpayment, so a past window's report stays as it was; 3. tax by rate, from
-    // paid_invoice_taxes (one row per paid invoice and rate, so COUNT(*) counts invoices); 4. cash collected.
-    // Filters are added only when given: an "(@x IS NULL OR …)" guard made MariaDB give up the recorded_at range and
-    // read every payment of the tenant (measured: 200 ms instead of 46 ms for 87k payments). Indexes and plans:
-    // db/migrations/0009_financial_reports.sql and ADR 16.
-    private static readonly Dictionary<(bool Currency, bool Gateway), string> Sql = new()
-    {
-        [(false, false)] = Statements(currency: false, gateway: false),
-        [(true, false)] = Statements(currency: true, gateway: false),
-        [(false, true)] = Statements(currency: false, gateway: true),
-        [(true, true)] = Statements(currency: true, gateway: true),
-    };
-
-    private static string Statements(bool currency, bool gateway)
-    {
-        string Filters(string table) =>
-            (currency ? $" AND {table}.currency_code = @CurrencyCode" : "") + (gateway ? $" AND {table}.gateway = @Gateway" : "");
-        var paidInWindow = $"i.tenant_id = @TenantId AND i.status = 'fully_paid' AND i.paid_at >= @Start AND i.paid_at < @End{Filters("i")}";
-        // With a gateway filter, collected is the money applied to that gateway's invoices (a merchant's bank transfer
-        // included), so the filtered reports of all gateways add up to the unfiltered one.
-        var collectedGateway = gateway ? "JOIN invoices i ON i.id = p.invoice_id AND i.tenant_id = p.tenant_id AND i.gateway = @Gateway" : "";
-        return $"""
-            START TRANSACTION READ ONLY;
-            SELECT i.currency_code AS CurrencyCode, i.gateway AS Gateway, COUNT(*) AS InvoiceCount,
-                   SUM(i.subtotal_amount) AS Subtotal, SUM(i.total_tax_amount) AS Tax, SUM(i.total_service_fee_amount) AS ServiceFees,
-                   SUM(i.total_amount) AS Amount, SUM(i.overpayment_amount) AS Overpayment
-            FROM invoices i
-            WHERE {paidInWindow}
-            GROUP BY i.currency_code, i.gateway;
-            SELECT i.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
-            FROM invoices i
-            JOIN payments p ON p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1 AND p.recorded_at >= @End
-            WHERE {paidInWindow}
-            GROUP BY i.currency_code;
-            SELECT t.currency_code AS CurrencyCode, t.tax_rate AS TaxRate, SUM(t.tax_amount) AS Amount, SUM(t.line_item_count) AS LineItemCount,
-                   COUNT(*) AS InvoiceCount
-            FROM paid_invoice_taxes t
-            WHERE t.tenant_id = @TenantId AND t.paid_at >= @Start AND t.paid_at < @End{Filters("t")}
-            GROUP BY t.currency_code, t.tax_rate;
-            SELECT p.currency_code AS CurrencyCode, SUM(p.amount) AS Amount
-            FROM payments p {collectedGateway}
-            WHERE p.tenant_id = @TenantId AND p.applied = 1 AND p.recorded_at >= @Start AND p.recorded_at < @End{(currency ? " AND p.currency_code = @CurrencyCode" : "")}
-            GROUP BY p.currency_code;
-            COMMIT;
-            """;
-    }
-
     public async ValueTask<FinancialReport> Handle(GetFinancialReport query, CancellationToken cancellationToken)
     {
         // The validator has parsed both bounds already; parsing again is cheaper than carrying a second message type.
         var start = ReportPeriod.Parse(query.StartDate)!.Value;
         var end = ReportPeriod.Parse(query.EndDate)!.Value;
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        GatewayRow[] byGateway;
-        Dictionary<string, long> lateMoney, collected;
-        TaxRow[] taxes;
-        try
-        {
-            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                Sql[(query.CurrencyCode is not null, query.Gateway is not null)],
-                new { TenantId = caller.RequireTenant(), Start = start, End = end, query.CurrencyCode, query.Gateway },
-                cancellationToken: cancellationToken));
-            byGateway = (await results.ReadAsync<GatewayRow>()).ToArray();
-            lateMoney = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
-            taxes = (await results.ReadAsync<TaxRow>()).ToArray();
-            collected = (await results.ReadAsync<AmountRow>()).ToDictionary(row => row.CurrencyCode, row => ToLong(row.Amount));
-        }
-        catch
-        {
-            // A request cancelled (or failed) between START TRANSACTION and COMMIT would leave the pooled connection
-            // inside a transaction, holding metadata locks that block DDL: end it before the connection goes back.
-            await RollbackQuietlyAsync(connection);
-            throw;
-        }
-
-        var currencies = byGateway.Select(row => row.CurrencyCode).Concat(collected.Keys).Distinct().Order(StringComparer.Ordinal);
-        var report = currencies.Select(code =>
-        {
-            // A currency's totals are its gateways' rows added up: every invoice has exactly one gateway.
-            var gateways = byGateway.Where(row => row.CurrencyCode == code).OrderBy(row => row.Gateway, StringComparer.Ordinal).ToArray();
-            return new CurrencyReport(
-                code,
-                gateways.Sum(row => row.InvoiceCount),
-                Sum(gateways, row => row.Subtotal),
-                Sum(gateways, row => row.Tax),
-                Sum(gateways, row => row.ServiceFees),
-                Sum(gateways, row => row.Amount),
-                checked(Sum(gateways, row => row.Overpayment) - lateMoney.GetValueOrDefault(code)),
-                collected.GetValueOrDefault(code),
-                taxes.Where(row => row.CurrencyCode == code).OrderBy(row => row.TaxRate)
-                    .Select(row => new TaxRateLine(
-                        TaxRate.Of(row.TaxRate).ToString(), TaxRateLine.LabelOf(code, row.TaxRate), ToLong(row.Amount), ToLong(row.LineItemCount), row.InvoiceCount))
-                    .ToArray(),
-                gateways.Select(row => new GatewayLine(row.Gateway, ToLong(row.ServiceFees), row.InvoiceCount)).ToArray());
-        });
-        return new FinancialReport(new FinancialReportPeriod(start, end), report.ToArray());
+        return await new FinancialReportReader(session).ReadAsync(
+            caller.RequireTenant(), start, end, query.CurrencyCode, query.Gateway, liveOnly: false, cancellationToken);
     }
-
-    private static async Task RollbackQuietlyAsync(System.Data.Common.DbConnection connection)
-    {
-        try
-        {
-            await connection.ExecuteAsync("ROLLBACK");
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // Best effort: a broken connection is discarded by the pool anyway.
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    // SUM over BIGINT is DECIMAL in MariaDB; the conversion is checked, so a sum beyond int64 fails loudly instead of wrapping.
-    private static long ToLong(decimal sum) => decimal.ToInt64(sum);
-
-    private static long Sum(IEnumerable<GatewayRow> rows, Func<GatewayRow, decimal> column) => ToLong(rows.Sum(column));
-
-    private sealed record GatewayRow(
-        string CurrencyCode, string Gateway, long InvoiceCount, decimal Subtotal, decimal Tax, decimal ServiceFees, decimal Amount, decimal Overpayment);
-
-    private sealed record AmountRow(string CurrencyCode, decimal Amount);
-
-    private sealed record TaxRow(string CurrencyCode, decimal TaxRate, decimal Amount, decimal LineItemCount, long InvoiceCount);
 }
