@@ -42,12 +42,18 @@ internal sealed class RollUpReportDaysHandler(IDbSession session, IClock clock) 
             connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
 
         // A tenant gets its progress row the first time the job runs after it exists (IGNORE: another instance may
-        // insert the same row at the same moment).
-        await Execute(
-            """
-            INSERT IGNORE INTO report_rollup_progress (tenant_id, rolled_up_until)
-            SELECT t.id, NULL FROM tenants t LEFT JOIN report_rollup_progress r ON r.tenant_id = t.id WHERE r.tenant_id IS NULL
-            """);
+        // insert the same row at the same moment). The missing ones are found with a plain read first: an
+        // INSERT … SELECT would share-lock every progress row it reads, and the claim below (SKIP LOCKED) of another
+        // instance would then skip them all and wrongly conclude there is nothing to do.
+        var missing = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT t.id FROM tenants t LEFT JOIN report_rollup_progress r ON r.tenant_id = t.id WHERE r.tenant_id IS NULL",
+            cancellationToken: cancellationToken))).ToArray();
+        if (missing.Length > 0)
+        {
+            await Execute(
+                "INSERT IGNORE INTO report_rollup_progress (tenant_id, rolled_up_until) VALUES (@TenantId, NULL)",
+                missing.Select(id => new { TenantId = id }).ToArray());
+        }
         var claimed = await connection.QuerySingleOrDefaultAsync<Progress>(new CommandDefinition(
             """
             SELECT tenant_id AS TenantId, rolled_up_until AS RolledUpUntil FROM report_rollup_progress
