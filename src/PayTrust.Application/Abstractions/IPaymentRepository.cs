@@ -4,12 +4,12 @@ namespace PayTrust.Application.Abstractions;
 
 /// <summary>
 /// Payments, discrepancies and refunds (spec §7.4–7.5). Writers hold the invoice row lock first, so a lookup
-/// made under it (is this gateway transaction already applied?) stays true until the transaction ends.
+/// made under it (is this gateway transaction already applied? — read in the same round trip as the lock, by
+/// <see cref="IPaymentAttemptRepository.LockInvoiceAsync(Guid, Guid, string, string, CancellationToken)"/>) stays
+/// true until the transaction ends.
 /// </summary>
 public interface IPaymentRepository
 {
-    Task<Payment?> FindByGatewayTransactionAsync(string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
-
     Task<Payment?> FindByReferenceAsync(Guid tenantId, string reference, CancellationToken cancellationToken);
 
     /// <summary>

@@ -24,10 +24,6 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             @Amount, @Source, @Applied, @Note, @PaidAt, @RecordedAt)
         """;
 
-    public Task<Payment?> FindByGatewayTransactionAsync(string gateway, string gatewayTransactionId, CancellationToken cancellationToken) =>
-        FindAsync($"SELECT {Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId",
-            new { Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
-
     public Task<Payment?> FindByReferenceAsync(Guid tenantId, string reference, CancellationToken cancellationToken) =>
         FindAsync($"SELECT {Columns} FROM payments WHERE tenant_id = @TenantId AND reference = @Reference",
             new { TenantId = tenantId, Reference = reference }, cancellationToken);
