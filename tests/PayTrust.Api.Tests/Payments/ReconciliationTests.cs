@@ -38,11 +38,7 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Fact]
     public async Task A_paid_xendit_attempt_pending_for_five_minutes_is_applied_and_a_later_webhook_applies_nothing()
     {
-        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
-        var reference = attempt.GetProperty("reference").GetString()!;
-        var xenditId = attempt.GetProperty("gateway_reference").GetString()!;
-        var amount = attempt.GetProperty("amount").GetInt64();
+        var (client, invoiceId, reference, xenditId, amount) = await XenditAttemptAsync();
         factory.Xendit.MarkPaid(xenditId);
 
         // Not yet pending for five minutes: not asked about.
@@ -71,10 +67,7 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Fact]
     public async Task After_the_webhook_applied_a_payment_reconciliation_does_not_ask_about_it()
     {
-        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
-        var reference = attempt.GetProperty("reference").GetString()!;
-        var xenditId = attempt.GetProperty("gateway_reference").GetString()!;
+        var (client, invoiceId, reference, xenditId, _) = await XenditAttemptAsync();
         factory.Xendit.MarkPaid(xenditId);
 
         var webhook = await PostXenditWebhookAsync(xenditId);
@@ -91,11 +84,7 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Fact]
     public async Task A_webhook_that_overtakes_a_status_query_in_flight_leaves_reconciliation_nothing_to_apply()
     {
-        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
-        var reference = attempt.GetProperty("reference").GetString()!;
-        var xenditId = attempt.GetProperty("gateway_reference").GetString()!;
-        var amount = attempt.GetProperty("amount").GetInt64();
+        var (client, invoiceId, reference, xenditId, amount) = await XenditAttemptAsync();
         factory.Xendit.MarkPaid(xenditId);
         factory.Clock.Advance(Duration.FromMinutes(6));
 
@@ -148,10 +137,8 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Fact]
     public async Task An_expired_xendit_invoice_fails_the_attempt_through_the_same_path()
     {
-        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
-        var reference = attempt.GetProperty("reference").GetString()!;
-        factory.Xendit.MarkExpired(attempt.GetProperty("gateway_reference").GetString()!);
+        var (_, invoiceId, reference, xenditId, _) = await XenditAttemptAsync();
+        factory.Xendit.MarkExpired(xenditId);
         factory.Clock.Advance(Duration.FromMinutes(6));
 
         var result = Assert.Single(await PassAsync(), checkedAttempt => checkedAttempt.Reference == reference);
@@ -208,10 +195,7 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Fact]
     public async Task A_pending_answer_pushes_the_next_check_out_by_a_growing_interval()
     {
-        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
-        var reference = attempt.GetProperty("reference").GetString()!;
-        var xenditId = attempt.GetProperty("gateway_reference").GetString()!;
+        var (client, invoiceId, reference, xenditId, _) = await XenditAttemptAsync();
 
         factory.Clock.Advance(Duration.FromMinutes(6));
         Assert.Equal("pending", Assert.Single(await PassAsync(), r => r.Reference == reference).Outcome);
@@ -344,6 +328,15 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
         using var content = new StringContent(factory.Xendit.CallbackBody(xenditId), Encoding.UTF8, "application/json");
         content.Headers.Add("x-callback-token", StandInApiFactory.XenditCallbackToken);
         return await HttpAssert.JsonAsync(await anonymous.PostAsync("/webhooks/xendit", content), HttpStatusCode.OK);
+    }
+
+    /// <summary>A tenant's Xendit invoice with one attempt taken: its client, the invoice, the attempt's reference, Xendit's id and the amount.</summary>
+    private async Task<(HttpClient Client, Guid InvoiceId, string Reference, string XenditId, long Amount)> XenditAttemptAsync()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        return (client, invoiceId, attempt.GetProperty("reference").GetString()!, attempt.GetProperty("gateway_reference").GetString()!,
+            attempt.GetProperty("amount").GetInt64());
     }
 
     private async Task<(HttpClient Client, Guid InvoiceId)> CreateInvoiceAsync(string gateway, System.Text.Json.Nodes.JsonObject? body = null)
