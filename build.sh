@@ -385,15 +385,20 @@ bench_measure_raw() { # bench_measure_raw INSTALLMENTS TENANT_ID → the same si
     | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }'
 }
 
+bench_draft_attempt_paths() { # bench_draft_attempt_paths PORT SECONDS FILE — POST /invoices for SECONDS, then FILE lists
+  # "/invoices/{id}/payment-attempts" for every draft invoice of the bench database that has no attempt yet.
+  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$ROOT/bench/wrk/create-invoice.json" \
+    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${2}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/invoices" >/dev/null
+  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
+    "SELECT CONCAT('/invoices/', i.id, '/payment-attempts') FROM paytrust_bench.invoices i
+     WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$3"
+}
+
 bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-all,warm,measure}.txt, disjoint
   # Enough invoices for every pass at well above the expected rate: created through the API itself.
   local seconds="${PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS:-30}"
   say "Creating draft invoices for create-attempt (${seconds} s of POST /invoices)"
-  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$ROOT/bench/wrk/create-invoice.json" \
-    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/invoices" >/dev/null
-  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
-    "SELECT CONCAT('/invoices/', i.id, '/payment-attempts') FROM paytrust_bench.invoices i
-     WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$2/attempts-all.txt"
+  bench_draft_attempt_paths "$1" "$seconds" "$2/attempts-all.txt"
   local total; total=$(wc -l <"$2/attempts-all.txt"); local share=$((total / 4))
   head -n "$share" "$2/attempts-all.txt" >"$2/attempts-warm-all.txt"
   sed -n "$((share + 1)),$((2 * share))p" "$2/attempts-all.txt" >"$2/attempts-warm.txt"
@@ -406,11 +411,7 @@ bench_webhook_attempts() { # bench_webhook_attempts PORT DIR → DIR/webhooks-{d
   # disjoint, so every webhook pays a different invoice. Run before bench_attempt_paths, which takes the drafts left.
   local invoice_seconds="${PAYTRUST_BENCH_WEBHOOK_INVOICE_SECONDS:-20}" attempt_seconds="${PAYTRUST_BENCH_WEBHOOK_ATTEMPT_SECONDS:-60}"
   say "Creating invoices and sandbox attempts for webhook (${invoice_seconds} s of POST /invoices, ${attempt_seconds} s of POST …/payment-attempts)"
-  PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$ROOT/bench/wrk/create-invoice.json" \
-    wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${invoice_seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/invoices" >/dev/null
-  "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
-    "SELECT CONCAT('/invoices/', i.id, '/payment-attempts') FROM paytrust_bench.invoices i
-     WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$2/webhook-invoices.txt"
+  bench_draft_attempt_paths "$1" "$invoice_seconds" "$2/webhook-invoices.txt"
   PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_PATHS="$2/webhook-invoices.txt" PAYTRUST_BENCH_THREADS=2 \
     wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" -d"${attempt_seconds}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$1/" >/dev/null
   "$DB_CLIENT" --no-defaults --socket="$(socket_path "$RUN_DB")" -u"$(id -un)" -N -B -e \
