@@ -59,9 +59,13 @@ internal sealed class NewInvoice
 
     public string Sql { get; }
 
-    public DynamicParameters Parameters()
+    public DynamicParameters Parameters() => Parameters(out _, out _);
+
+    /// <summary>The parameters of one new invoice, with its id and payment reference.</summary>
+    public DynamicParameters Parameters(out Guid id, out string paymentReference)
     {
-        var id = Guid.CreateVersion7();
+        id = Guid.CreateVersion7();
+        paymentReference = NewPaymentReference();
         var now = StorageNow();
         var lastDue = _installments > 0 ? now.AddDays(_installments * IntervalDays) : now;
         var expiresAt = lastDue.AddHours(24);
@@ -83,7 +87,7 @@ internal sealed class NewInvoice
             TotalAmount = _total,
             AmountPaid = 0L,
             OverpaymentAmount = 0L,
-            PaymentReference = NewPaymentReference(),
+            PaymentReference = paymentReference,
             PaymentToken = NewPaymentToken(),
             Description = "bench",
             CustomerName = "Bench",

@@ -1,7 +1,10 @@
-// The floor for the create-invoice scenarios of ./build.sh bench: the statements PayTrust's InvoiceRepository
-// sends for a new invoice (one batched command inside BEGIN … COMMIT), run by CONNECTIONS concurrent loops
-// with no HTTP, no mediator and no validation. Values are what the API computes for the bench body
-// (bench/wrk/create-invoice.json). Prints the line bench/wrk/report.lua prints:
+// The floors for ./build.sh bench, run by CONNECTIONS concurrent loops with no HTTP, no mediator and no validation:
+//   CONNECTION_STRING CONNECTIONS SECONDS INSTALLMENTS TENANT_ID — the statements PayTrust's InvoiceRepository sends
+//     for a new invoice (one batched command inside BEGIN … COMMIT); values are what the API computes for the bench
+//     body (bench/wrk/create-invoice.json).
+//   apply-payments CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS — the least a database must be asked to
+//     apply one gateway payment exactly once (ApplyPayments), on TARGETS pending invoices created first, unmeasured.
+// Prints the line bench/wrk/report.lua prints:
 //   RESULT <transactions/s> <p50 ms> <p95 ms> <p99 ms> <errors> <transactions>
 using System.Diagnostics;
 using System.Globalization;
@@ -9,20 +12,49 @@ using Dapper;
 using MySqlConnector;
 using PayTrust.Bench.RawInserts;
 
-if (args.Length != 5
-    || !int.TryParse(args[1], CultureInfo.InvariantCulture, out var connections) || connections < 1
-    || !double.TryParse(args[2], CultureInfo.InvariantCulture, out var seconds) || seconds <= 0
-    || !int.TryParse(args[3], CultureInfo.InvariantCulture, out var installments) || installments is not (0 or (>= 2 and <= 12))
-    || !Guid.TryParse(args[4], out var tenantId))
+Func<Task> operation;
+int connections;
+double seconds;
+MySqlDataSource dataSource;
+if (args.Length == 6 && args[0] == "apply-payments"
+    && int.TryParse(args[2], CultureInfo.InvariantCulture, out connections) && connections >= 1
+    && double.TryParse(args[3], CultureInfo.InvariantCulture, out seconds) && seconds > 0
+    && Guid.TryParse(args[4], out var payingTenant)
+    && int.TryParse(args[5], CultureInfo.InvariantCulture, out var targetCount) && targetCount > 0)
 {
-    await Console.Error.WriteLineAsync("usage: PayTrust.Bench.RawInserts CONNECTION_STRING CONNECTIONS SECONDS INSTALLMENTS(0 or 2-12) TENANT_ID");
+    dataSource = Open(args[1], connections);
+    var payments = new ApplyPayments(dataSource, payingTenant);
+    var references = await payments.CreateTargetsAsync(targetCount, connections);
+    var next = -1;
+    // Running out of targets is an error, not a silent repeat: a repeated reference would only measure the dedup answer.
+    operation = () => Interlocked.Increment(ref next) is var i && i < references.Length
+        ? payments.ApplyAsync(references[i])
+        : throw new InvalidOperationException($"all {references.Length} targets were paid before the run ended: give more");
+}
+else if (args.Length == 5
+    && int.TryParse(args[1], CultureInfo.InvariantCulture, out connections) && connections >= 1
+    && double.TryParse(args[2], CultureInfo.InvariantCulture, out seconds) && seconds > 0
+    && int.TryParse(args[3], CultureInfo.InvariantCulture, out var installments) && installments is 0 or (>= 2 and <= 12)
+    && Guid.TryParse(args[4], out var tenantId))
+{
+    dataSource = Open(args[0], connections);
+    var invoice = new NewInvoice(tenantId, installments);
+    operation = async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(new CommandDefinition(invoice.Sql, invoice.Parameters(), transaction));
+        await transaction.CommitAsync();
+    };
+}
+else
+{
+    await Console.Error.WriteLineAsync("""
+        usage: PayTrust.Bench.RawInserts CONNECTION_STRING CONNECTIONS SECONDS INSTALLMENTS(0 or 2-12) TENANT_ID
+               PayTrust.Bench.RawInserts apply-payments CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS
+        """);
     return 2;
 }
-
-var connectionString = new MySqlConnectionStringBuilder(args[0]);
-connectionString.MaximumPoolSize = Math.Max(connectionString.MaximumPoolSize, (uint)connections);
-await using var dataSource = new MySqlDataSource(connectionString.ConnectionString);
-var invoice = new NewInvoice(tenantId, installments);
 
 var warmUpEnds = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
 var measureEnds = warmUpEnds + (long)(seconds * Stopwatch.Frequency);
@@ -41,6 +73,7 @@ Console.WriteLine(string.Format(
     Percentile(latencies, 99),
     errors,
     latencies.Length));
+await dataSource.DisposeAsync();
 return 0;
 
 async Task<(List<double> Latencies, int Errors)> Loop()
@@ -53,12 +86,9 @@ async Task<(List<double> Latencies, int Errors)> Loop()
         var failed = false;
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync(new CommandDefinition(invoice.Sql, invoice.Parameters(), transaction));
-            await transaction.CommitAsync();
+            await operation();
         }
-        catch (MySqlException failure)
+        catch (Exception failure) when (failure is MySqlException or InvalidOperationException)
         {
             failed = true;
             if (Interlocked.Exchange(ref firstError, 1) == 0)
@@ -76,6 +106,13 @@ async Task<(List<double> Latencies, int Errors)> Loop()
     }
 
     return (latencies, errors);
+}
+
+static MySqlDataSource Open(string connectionString, int connections)
+{
+    var builder = new MySqlConnectionStringBuilder(connectionString);
+    builder.MaximumPoolSize = Math.Max(builder.MaximumPoolSize, (uint)connections);
+    return new MySqlDataSource(builder.ConnectionString);
 }
 
 static double Percentile(double[] sorted, double percent) =>
