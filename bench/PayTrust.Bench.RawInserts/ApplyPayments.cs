@@ -88,7 +88,7 @@ internal sealed class ApplyPayments(MySqlDataSource dataSource, Guid tenantId)
         try
         {
             await connection.QuerySingleAsync<(long Total, long Paid, string Status)>(LockSql, new { owner.TenantId, owner.InvoiceId });
-            var now = StorageNow();
+            var now = NewInvoice.StorageNow();
             var paymentId = Guid.CreateVersion7();
             var body = string.Create(CultureInfo.InvariantCulture,
                 $$"""{"event":"payment.succeeded","reference":"{{reference}}","transaction_id":"{{transactionId}}","amount":{{owner.Amount}},"currency":"IDR","status":"succeeded","occurred_at":"{{now:O}}"}""");
@@ -121,11 +121,6 @@ internal sealed class ApplyPayments(MySqlDataSource dataSource, Guid tenantId)
         }
     }
 
-    private static DateTime StorageNow()
-    {
-        var now = DateTime.UtcNow;
-        return new DateTime(now.Ticks - (now.Ticks % 10), DateTimeKind.Utc);
-    }
 
     private sealed record Owner(Guid TenantId, Guid InvoiceId, Guid AttemptId, long Amount, int Seen);
 }

@@ -167,7 +167,7 @@ internal sealed class NewInvoice
     }
 
     /// <summary>The system clock at the database's precision (whole microseconds), as PayTrust's StorageClock.</summary>
-    private static DateTime StorageNow()
+    internal static DateTime StorageNow()
     {
         var now = DateTime.UtcNow;
         return new DateTime(now.Ticks - (now.Ticks % 10), DateTimeKind.Utc);

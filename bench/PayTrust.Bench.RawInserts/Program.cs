@@ -4,6 +4,8 @@
 //     body (bench/wrk/create-invoice.json).
 //   apply-payments CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS — the least a database must be asked to
 //     apply one gateway payment exactly once (ApplyPayments), on TARGETS pending invoices created first, unmeasured.
+//   take-attempts CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS — the least it must be asked to take one
+//     payment attempt in two transactions (TakeAttempts), on TARGETS draft invoices created first, unmeasured.
 // Prints the line bench/wrk/report.lua prints:
 //   RESULT <transactions/s> <p50 ms> <p95 ms> <p99 ms> <errors> <transactions>
 using System.Diagnostics;
@@ -16,20 +18,32 @@ Func<Task> operation;
 int connections;
 double seconds;
 MySqlDataSource dataSource;
-if (args.Length == 6 && args[0] == "apply-payments"
+if (args.Length == 6 && args[0] is "apply-payments" or "take-attempts"
     && int.TryParse(args[2], CultureInfo.InvariantCulture, out connections) && connections >= 1
     && double.TryParse(args[3], CultureInfo.InvariantCulture, out seconds) && seconds > 0
-    && Guid.TryParse(args[4], out var payingTenant)
+    && Guid.TryParse(args[4], out var targetTenant)
     && int.TryParse(args[5], CultureInfo.InvariantCulture, out var targetCount) && targetCount > 0)
 {
     dataSource = Open(args[1], connections);
-    var payments = new ApplyPayments(dataSource, payingTenant);
-    var references = await payments.CreateTargetsAsync(targetCount, connections);
+    Func<int, Task> onTarget;
+    if (args[0] == "apply-payments")
+    {
+        var payments = new ApplyPayments(dataSource, targetTenant);
+        var references = await payments.CreateTargetsAsync(targetCount, connections);
+        onTarget = i => payments.ApplyAsync(references[i]);
+    }
+    else
+    {
+        var attempts = new TakeAttempts(dataSource, targetTenant);
+        var invoices = await attempts.CreateTargetsAsync(targetCount, connections);
+        onTarget = i => attempts.TakeAsync(invoices[i]);
+    }
+
     var next = -1;
-    // Running out of targets is an error, not a silent repeat: a repeated reference would only measure the dedup answer.
-    operation = () => Interlocked.Increment(ref next) is var i && i < references.Length
-        ? payments.ApplyAsync(references[i])
-        : throw new InvalidOperationException($"all {references.Length} targets were paid before the run ended: give more");
+    // Running out of targets is an error, not a silent repeat: a repeated target would measure another path.
+    operation = () => Interlocked.Increment(ref next) is var i && i < targetCount
+        ? onTarget(i)
+        : throw new InvalidOperationException($"all {targetCount} targets were used before the run ended: give more");
 }
 else if (args.Length == 5
     && int.TryParse(args[1], CultureInfo.InvariantCulture, out connections) && connections >= 1
@@ -51,7 +65,7 @@ else
 {
     await Console.Error.WriteLineAsync("""
         usage: PayTrust.Bench.RawInserts CONNECTION_STRING CONNECTIONS SECONDS INSTALLMENTS(0 or 2-12) TENANT_ID
-               PayTrust.Bench.RawInserts apply-payments CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS
+               PayTrust.Bench.RawInserts apply-payments|take-attempts CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS
         """);
     return 2;
 }
