@@ -48,31 +48,22 @@ internal sealed class ApplyPayments(MySqlDataSource dataSource, Guid tenantId)
     private readonly NewInvoice _invoice = new(tenantId, 0);
 
     /// <summary>Creates <paramref name="count"/> pending invoices with a pending attempt each; returns the attempts' references.</summary>
-    public async Task<string[]> CreateTargetsAsync(int count, int connections)
-    {
-        var references = new string[count];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
+    public Task<string[]> CreateTargetsAsync(int count, int connections) =>
+        Targets.CreateAsync(dataSource, count, connections, async connection =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-            {
-                var parameters = _invoice.Parameters(out _, out var paymentReference);
-                var reference = paymentReference + "-001";
-                parameters.Add("AttemptId", Guid.NewGuid());
-                parameters.Add("AttemptReference", reference);
-                await connection.ExecuteAsync(_invoice.Sql + """
-                    INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
-                        currency_code, amount, status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at)
-                    VALUES (@AttemptId, @TenantId, @Id, NULL, 1, @AttemptReference, 'card_psp', 'sandbox',
-                        'IDR', @TotalAmount, 'pending', NULL, NULL, NULL, @CreatedAt, @CreatedAt, @ExpiresAt);
-                    UPDATE invoices SET status = 'pending', payment_initiated_at = @CreatedAt WHERE id = @Id;
-                    """, parameters);
-                references[i] = reference;
-            }
-        })));
-        return references;
-    }
+            var parameters = _invoice.Parameters(out _, out var paymentReference);
+            var reference = paymentReference + "-001";
+            parameters.Add("AttemptId", Guid.NewGuid());
+            parameters.Add("AttemptReference", reference);
+            await connection.ExecuteAsync(_invoice.Sql + """
+                INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
+                    currency_code, amount, status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at)
+                VALUES (@AttemptId, @TenantId, @Id, NULL, 1, @AttemptReference, 'card_psp', 'sandbox',
+                    'IDR', @TotalAmount, 'pending', NULL, NULL, NULL, @CreatedAt, @CreatedAt, @ExpiresAt);
+                UPDATE invoices SET status = 'pending', payment_initiated_at = @CreatedAt WHERE id = @Id;
+                """, parameters);
+            return reference;
+        });
 
     public async Task ApplyAsync(string reference)
     {

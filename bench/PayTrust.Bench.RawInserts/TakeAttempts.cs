@@ -47,21 +47,12 @@ internal sealed class TakeAttempts(MySqlDataSource dataSource, Guid tenantId)
     private readonly NewInvoice _invoice = new(tenantId, 0);
 
     /// <summary>Creates <paramref name="count"/> draft invoices; returns their ids.</summary>
-    public async Task<Guid[]> CreateTargetsAsync(int count, int connections)
-    {
-        var ids = new Guid[count];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
+    public Task<Guid[]> CreateTargetsAsync(int count, int connections) =>
+        Targets.CreateAsync(dataSource, count, connections, async connection =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-            {
-                await connection.ExecuteAsync(_invoice.Sql, _invoice.Parameters(out var id, out _));
-                ids[i] = id;
-            }
-        })));
-        return ids;
-    }
+            await connection.ExecuteAsync(_invoice.Sql, _invoice.Parameters(out var id, out _));
+            return id;
+        });
 
     public async Task TakeAsync(Guid invoiceId)
     {
