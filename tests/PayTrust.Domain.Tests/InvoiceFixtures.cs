@@ -38,7 +38,8 @@ internal static class InvoiceFixtures
 
     public static Instant At(int hoursAfterCreation) => CreatedAt + Duration.FromHours(hoursAfterCreation);
 
-    public static InvoiceSnapshot Snapshot(Invoice invoice) =>
+    /// <summary>The invoice as the repository would store it; without its line items when <paramref name="withLineItems"/> is false.</summary>
+    public static InvoiceSnapshot Snapshot(Invoice invoice, bool withLineItems = true) =>
         new(
             invoice.Id,
             invoice.TenantId,
@@ -51,7 +52,7 @@ internal static class InvoiceFixtures
             invoice.Currency,
             invoice.Gateway,
             invoice.FeeRule,
-            invoice.LineItems,
+            withLineItems ? invoice.LineItems : null,
             invoice.Totals,
             invoice.Schedule,
             invoice.AmountPaid,

@@ -227,6 +227,31 @@ public class InvoicePropertyTests
     }
 
     [Fact]
+    public void An_invoice_read_without_its_line_items_takes_payments_as_the_whole_one_does_and_refuses_to_show_lines()
+    {
+        Gen.Select(SplittableInvoices, Gen.Int[InstallmentPlan.MinCount, InstallmentPlan.MaxCount], Gen.Bool, Gen.Long[1, long.MaxValue])
+            .Sample((generated, count, withInstallments, paymentSeed) =>
+            {
+                var stored = Create(Terms(generated.Currency, generated.LineItems(), generated.FeeRule, withInstallments ? Plan(count) : null));
+                var whole = Invoice.Restore(Snapshot(stored));
+                var withoutLines = Invoice.Restore(Snapshot(stored, withLineItems: false));
+
+                Assert.Throws<InvalidOperationException>(() => withoutLines.LineItems);
+                foreach (var invoice in new[] { whole, withoutLines })
+                {
+                    invoice.MarkPaymentInitiated(At(1));
+                    invoice.ApplyPayment(new Money(1 + (paymentSeed % (long)generated.Total), generated.Currency), At(2));
+                    invoice.ApplyPayment(new Money(invoice.AmountDue.Minor + 5, generated.Currency), At(3));
+                }
+
+                Assert.Equal(Snapshot(whole, withLineItems: false) with { Schedule = null }, Snapshot(withoutLines, withLineItems: false) with { Schedule = null });
+                Assert.Equal(whole.Schedule?.Installments, withoutLines.Schedule?.Installments);
+                Assert.Equal(whole.PendingEvents, withoutLines.PendingEvents);
+                Assert.Equal(InvoiceStatus.FullyPaid, withoutLines.Status);
+            });
+    }
+
+    [Fact]
     public void A_partial_payment_fills_installments_in_order_and_carries_the_excess_forward()
     {
         Gen.Select(SplittableInvoices, Gen.Int[InstallmentPlan.MinCount, InstallmentPlan.MaxCount], Gen.Long[0, long.MaxValue], Gen.Int[0, 2])

@@ -11,10 +11,13 @@ public interface IPaymentAttemptRepository
 {
     /// <summary>
     /// Locks the tenant's invoice (as <see cref="IInvoiceRepository.FindForUpdateAsync"/>) and reads all its
-    /// attempts, in one round trip; null when the tenant
-    /// has no such invoice.
+    /// attempts, in one round trip; null when the tenant has no such invoice. The invoice is read without its
+    /// line items (taking or applying a payment never needs them): its <see cref="Invoice.LineItems"/> throws.
     /// </summary>
     Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
+
+    /// <summary><see cref="LockInvoiceAsync(Guid, Guid, CancellationToken)"/> with the line items, for an answer that shows the invoice.</summary>
+    Task<InvoiceAttempts?> LockWholeInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken);
 
     /// <summary>
     /// <see cref="LockInvoiceAsync"/>, and in the same round trip the payment already stored for this gateway

@@ -40,7 +40,17 @@ public sealed class Invoice
 
     public FeeRule FeeRule { get; private set; } = new(0m, 0);
 
-    public IReadOnlyList<LineItem> LineItems { get; private set; } = [];
+    private IReadOnlyList<LineItem>? _lineItems = [];
+
+    /// <summary>
+    /// The lines, as given. An invoice restored for taking or applying a payment is read without them (none of
+    /// that needs them, and reading them cost every payment two statements): asking then is a programming error.
+    /// </summary>
+    public IReadOnlyList<LineItem> LineItems
+    {
+        get => _lineItems ?? throw new InvalidOperationException($"Invoice {Id} was read without its line items.");
+        private set => _lineItems = value;
+    }
 
     public InvoiceTotals Totals { get; private set; } = null!;
 
@@ -135,7 +145,7 @@ public sealed class Invoice
             Currency = stored.Currency,
             Gateway = stored.Gateway,
             FeeRule = stored.FeeRule,
-            LineItems = stored.LineItems,
+            _lineItems = stored.LineItems,
             Totals = stored.Totals,
             Schedule = stored.Schedule,
             AmountPaid = stored.AmountPaid,
@@ -512,7 +522,7 @@ public sealed class Invoice
 /// <summary>What one payment attempt asks for: an installment (or the whole invoice when null) and its amount.</summary>
 public sealed record PaymentDue(int? InstallmentNumber, Money Amount);
 
-/// <summary>A stored invoice, as the repository reads it back.</summary>
+/// <summary>A stored invoice, as the repository reads it back; <see cref="LineItems"/> is null when they were not read.</summary>
 public sealed record InvoiceSnapshot(
     Guid Id,
     Guid TenantId,
@@ -525,7 +535,7 @@ public sealed record InvoiceSnapshot(
     Currency Currency,
     string Gateway,
     FeeRule FeeRule,
-    IReadOnlyList<LineItem> LineItems,
+    IReadOnlyList<LineItem>? LineItems,
     InvoiceTotals Totals,
     InstallmentSchedule? Schedule,
     Money AmountPaid,

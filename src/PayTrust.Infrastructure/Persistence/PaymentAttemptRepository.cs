@@ -2,6 +2,7 @@ using Dapper;
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Common;
+using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 
@@ -25,12 +26,15 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // gap locks on the (tenant_id, invoice_id) index, and the next insert into that gap — any other invoice's
     // first attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests
     // (docs/benchmarks.md).
-    private const string LockWithAttemptsSql = $"""
-        {InvoiceRepository.LockAggregateSql}
+    private const string AttemptsSql = $"""
         SELECT {Columns} FROM payment_attempts
         WHERE tenant_id = @TenantId AND invoice_id = @Id
         ORDER BY attempt_number;
         """;
+
+    private const string LockWithAttemptsSql = InvoiceRepository.LockForPaymentSql + AttemptsSql;
+
+    private const string LockWholeWithAttemptsSql = InvoiceRepository.LockAggregateSql + AttemptsSql;
 
     private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
@@ -53,9 +57,18 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         return await ReadLockedAsync(results);
     }
 
-    private static async Task<InvoiceAttempts?> ReadLockedAsync(SqlMapper.GridReader results)
+    public async Task<InvoiceAttempts?> LockWholeInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
+        await using var results = await session.QueryMultipleAsync(LockWholeWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
         var invoice = await InvoiceRepository.ReadAggregateAsync(results);
+        return await WithAttemptsAsync(invoice, results);
+    }
+
+    private static async Task<InvoiceAttempts?> ReadLockedAsync(SqlMapper.GridReader results) =>
+        await WithAttemptsAsync(await InvoiceRepository.ReadForPaymentAsync(results), results);
+
+    private static async Task<InvoiceAttempts?> WithAttemptsAsync(Invoice? invoice, SqlMapper.GridReader results)
+    {
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         return invoice is null ? null : new InvoiceAttempts(invoice, all);
     }

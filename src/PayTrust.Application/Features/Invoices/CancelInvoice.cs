@@ -24,7 +24,7 @@ internal sealed class CancelInvoiceHandler(
     public async ValueTask<InvoiceView> Handle(CancelInvoice command, CancellationToken cancellationToken)
     {
         var tenantId = caller.RequireTenant();
-        var locked = await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
+        var locked = await attempts.LockWholeInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
         var invoice = locked.Invoice;
         var now = clock.GetCurrentInstant();
