@@ -122,19 +122,29 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     }
 
     /// <summary>A read of several result sets, sent in the same round trip as everything still queued before it.</summary>
-    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object parameters, CancellationToken cancellationToken)
+    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        ReadAsync(sql, parameters, (connection, command) => connection.QueryMultipleAsync(command), cancellationToken);
+
+    /// <summary>
+    /// <see cref="QueryMultipleAsync"/> as a plain data reader, for result sets read with Dapper's row parsers
+    /// (a row made of two types side by side, which the grid reader can only split synchronously).
+    /// </summary>
+    public Task<DbDataReader> ExecuteReaderAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        ReadAsync(sql, parameters, (connection, command) => connection.ExecuteReaderAsync(command), cancellationToken);
+
+    private async Task<T> ReadAsync<T>(string sql, object parameters, Func<MySqlConnection, CommandDefinition, Task<T>> read, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
         if (!HasUnsent)
         {
-            return await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            return await read(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         }
 
         var batch = TakeUnsent();
         batch.AddUnprefixed(sql, parameters);
         try
         {
-            return await connection.QueryMultipleAsync(batch.ToCommand(cancellationToken));
+            return await read(connection, batch.ToCommand(cancellationToken));
         }
         catch (MySqlException failure) when (batch.Translate(failure) is { } translated)
         {

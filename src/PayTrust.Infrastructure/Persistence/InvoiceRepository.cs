@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -61,9 +62,13 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         {LockInstallmentsSql}
         """;
 
+    // One statement: the invoice row joined to its installments (none, or up to InstallmentPlan.MaxCount rows,
+    // each repeating the invoice's columns), which the optimizer plans as a const row and one index range, with
+    // no subquery. Another tenant's id finds no invoice row, so it locks no installment either.
     internal const string LockForPaymentSql = $"""
-        {LockInvoiceRowSql}
-        {LockInstallmentsSql}
+        SELECT {InvoiceColumns}, {InstallmentColumns}
+        FROM invoices i FORCE INDEX (ux_invoices_tenant_id) LEFT JOIN invoice_installments s ON s.invoice_id = i.id
+        WHERE i.tenant_id = @TenantId AND i.id = @Id ORDER BY s.number FOR UPDATE;
         """;
 
     private const string LockInvoiceRowSql =
@@ -76,9 +81,14 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         WHERE l.invoice_id = ({OwnedInvoiceSql}) ORDER BY l.line_number FOR UPDATE;
         """;
 
+    // Number first: the payment lock splits its joined rows there.
+    private const string InstallmentColumns = """
+        s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
+        s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
+        """;
+
     private const string LockInstallmentsSql = $"""
-        SELECT s.number AS Number, s.due_date AS DueDate, s.amount AS Amount, s.tax AS Tax, s.service_fee AS ServiceFee,
-               s.amount_paid AS AmountPaid, s.paid_at AS PaidAt
+        SELECT {InstallmentColumns}
         FROM invoice_installments s
         WHERE s.invoice_id = ({OwnedInvoiceSql}) ORDER BY s.number FOR UPDATE;
         """;
@@ -272,12 +282,28 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         return row is null ? null : Restore(row, lines, installments);
     }
 
-    /// <summary>The two result sets of <see cref="LockForPaymentSql"/>: the invoice with its installments, read without its lines.</summary>
-    internal static async Task<Invoice?> ReadForPaymentAsync(SqlMapper.GridReader results)
+    /// <summary>
+    /// The result set of <see cref="LockForPaymentSql"/> (the reader is on it): the invoice with its installments,
+    /// read without its lines; null when the tenant has no such invoice. Leaves the reader at the end of that result set.
+    /// </summary>
+    internal static async Task<Invoice?> ReadForPaymentAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var row = await results.ReadSingleOrDefaultAsync<InvoiceRow>();
-        var installments = (await results.ReadAsync<InstallmentRow>()).ToArray();
-        return row is null ? null : Restore(row, null, installments);
+        // Each row is the invoice's columns, then an installment's from Number on (all null when it has none).
+        var installmentStart = reader.GetOrdinal(nameof(InstallmentRow.Number));
+        var readInvoice = reader.GetRowParser<InvoiceRow>(typeof(InvoiceRow), 0, installmentStart);
+        var readInstallment = reader.GetRowParser<InstallmentRow>(typeof(InstallmentRow), installmentStart);
+        InvoiceRow? invoice = null;
+        var installments = new List<InstallmentRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            invoice ??= readInvoice(reader);
+            if (!reader.IsDBNull(installmentStart))
+            {
+                installments.Add(readInstallment(reader));
+            }
+        }
+
+        return invoice is null ? null : Restore(invoice, null, installments.ToArray());
     }
 
     public async Task<IReadOnlyList<Guid>> FindSupplementaryIdsAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)

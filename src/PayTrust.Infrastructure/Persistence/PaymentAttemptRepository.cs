@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using NodaTime;
 using PayTrust.Application.Abstractions;
@@ -53,34 +54,48 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
     public async Task<InvoiceAttempts?> LockInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
-        await using var results = await session.QueryMultipleAsync(LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
-        return await ReadLockedAsync(results);
+        await using var reader = await session.ExecuteReaderAsync(LockWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
+        return await ReadLockedAsync(reader, cancellationToken);
     }
 
     public async Task<InvoiceAttempts?> LockWholeInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken cancellationToken)
     {
         await using var results = await session.QueryMultipleAsync(LockWholeWithAttemptsSql, new { TenantId = tenantId, Id = invoiceId }, cancellationToken);
         var invoice = await InvoiceRepository.ReadAggregateAsync(results);
-        return await WithAttemptsAsync(invoice, results);
-    }
-
-    private static async Task<InvoiceAttempts?> ReadLockedAsync(SqlMapper.GridReader results) =>
-        await WithAttemptsAsync(await InvoiceRepository.ReadForPaymentAsync(results), results);
-
-    private static async Task<InvoiceAttempts?> WithAttemptsAsync(Invoice? invoice, SqlMapper.GridReader results)
-    {
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         return invoice is null ? null : new InvoiceAttempts(invoice, all);
+    }
+
+    /// <summary>The invoice and its attempts from <see cref="LockWithAttemptsSql"/>; leaves the reader on the result set after them.</summary>
+    private static async Task<InvoiceAttempts?> ReadLockedAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var invoice = await InvoiceRepository.ReadForPaymentAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var all = await ReadAllAsync<AttemptRow>(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return invoice is null ? null : new InvoiceAttempts(invoice, all.Select(Restore).ToArray());
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var parse = reader.GetRowParser<T>();
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(parse(reader));
+        }
+
+        return rows;
     }
 
     public async Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
         Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken)
     {
-        await using var results = await session.QueryMultipleAsync(
+        await using var reader = await session.ExecuteReaderAsync(
             LockWithAttemptsSql + TransactionPaymentSql,
             new { TenantId = tenantId, Id = invoiceId, Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
-        var locked = await ReadLockedAsync(results);
-        var payment = await results.ReadSingleOrDefaultAsync<PaymentRepository.PaymentRow>();
+        var locked = await ReadLockedAsync(reader, cancellationToken);
+        var payment = (await ReadAllAsync<PaymentRepository.PaymentRow>(reader, cancellationToken)).SingleOrDefault();
         return locked is null ? null : (locked, payment?.ToPayment());
     }
 
