@@ -4,7 +4,10 @@ using NodaTime;
 
 namespace PayTrust.Infrastructure.Persistence;
 
-/// <summary>Lets Dapper take NodaTime instants as parameters: stored as UTC DATETIME(6).</summary>
+/// <summary>
+/// Dapper's process-wide settings: NodaTime instants as parameters (stored as UTC DATETIME(6)), and snake_case
+/// columns matched to PascalCase members (tenant_id → TenantId), so hot statements need no column aliases.
+/// </summary>
 public static class DapperTypeHandlers
 {
     private static int _registered;
@@ -14,6 +17,7 @@ public static class DapperTypeHandlers
         if (Interlocked.Exchange(ref _registered, 1) == 0)
         {
             SqlMapper.AddTypeHandler(new InstantHandler());
+            DefaultTypeMap.MatchNamesWithUnderscores = true;
         }
     }
 

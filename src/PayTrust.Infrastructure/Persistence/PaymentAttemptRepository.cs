@@ -13,11 +13,8 @@ namespace PayTrust.Infrastructure.Persistence;
 internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAttemptRepository
 {
     private const string Columns = """
-        id AS Id, tenant_id AS TenantId, invoice_id AS InvoiceId, installment_number AS InstallmentNumber,
-        attempt_number AS AttemptNumber, reference AS Reference, rail AS Rail, gateway AS Gateway,
-        currency_code AS CurrencyCode, amount AS Amount, status AS Status, gateway_reference AS GatewayReference,
-        checkout_url AS CheckoutUrl, failure_code AS FailureCode, created_at AS CreatedAt, updated_at AS UpdatedAt,
-        expires_at AS ExpiresAt
+        id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway, currency_code, amount,
+        status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at
         """;
 
     // The invoice lock and everything read under it in one round trip. All of the invoice's attempts are read
