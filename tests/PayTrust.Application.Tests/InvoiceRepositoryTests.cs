@@ -89,6 +89,61 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         await holder.RollbackAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task The_payment_lock_reads_the_invoice_and_its_installments_without_its_lines_and_holds_what_it_read()
+    {
+        var ownerId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-PAYMENT-LOCK");
+        await InsertAsync(invoice);
+        await using var holder = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await holder.BeginAsync(CancellationToken.None);
+
+        var locked = await new PaymentAttemptRepository(holder).LockInvoiceAsync(ownerId, invoice.Id, CancellationToken.None);
+
+        Assert.NotNull(locked);
+        Assert.Equal(invoice.Schedule!.Installments, locked.Invoice.Schedule!.Installments);
+        Assert.Equal((invoice.Totals, invoice.AmountDue, invoice.Status, invoice.PaymentToken),
+            (locked.Invoice.Totals, locked.Invoice.AmountDue, locked.Invoice.Status, locked.Invoice.PaymentToken));
+        Assert.Throws<InvalidOperationException>(() => locked.Invoice.LineItems);
+        Assert.Empty(locked.All);
+        await using var other = await database.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT",
+            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT",
+        })
+        {
+            var refused = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => other.QueryAsync(sql, new { invoice.Id }, otherTransaction));
+            Assert.Contains("lock", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The lines were never read, so they are not held: every writer of them takes the invoice lock first anyway.
+        Assert.Equal(1, await other.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM (SELECT id FROM invoice_line_items WHERE invoice_id = @Id FOR UPDATE NOWAIT) x", new { invoice.Id }, otherTransaction));
+        await holder.RollbackAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_payment_lock_reads_an_invoice_without_installments_and_finds_nothing_of_another_tenants()
+    {
+        var ownerId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-NO-PLAN", withInstallments: false);
+        await InsertAsync(invoice);
+        await using var session = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await session.BeginAsync(CancellationToken.None);
+        var repository = new PaymentAttemptRepository(session);
+
+        var intruded = await repository.LockInvoiceAsync(Guid.NewGuid(), invoice.Id, CancellationToken.None);
+        var locked = await repository.LockInvoiceAsync(ownerId, invoice.Id, CancellationToken.None);
+
+        Assert.Null(intruded);
+        Assert.NotNull(locked);
+        Assert.Null(locked.Invoice.Schedule);
+        Assert.Equal((invoice.Totals.Total, invoice.AmountDue), (locked.Invoice.Totals.Total, locked.Invoice.AmountDue));
+        await session.RollbackAsync(CancellationToken.None);
+    }
+
     private async Task InsertAsync(Invoice invoice)
     {
         await using var writer = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
@@ -97,12 +152,12 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         await writer.CommitAsync(CancellationToken.None);
     }
 
-    private static Invoice NewInvoice(Guid tenantId, string externalId = "ORDER-REPO")
+    private static Invoice NewInvoice(Guid tenantId, string externalId = "ORDER-REPO", bool withInstallments = true)
     {
         var terms = new InvoiceTerms(
             Currency.IDR, "sandbox", new FeeRule(0.01m, 1000),
             [new LineItem(Guid.CreateVersion7(), "Shoes", 2, Money.Amount(150_000, Currency.IDR), TaxRate.Parse("0.11"), "VAT", "ID")],
-            new InstallmentPlan(3, null, 30, null), null, "Order", new Customer("Budi", null, null), null);
+            withInstallments ? new InstallmentPlan(3, null, 30, null) : null, null, "Order", new Customer("Budi", null, null), null);
         return Invoice.Create(Guid.CreateVersion7(), tenantId, externalId, null, null, terms, PaymentReference.New(), Guid.NewGuid().ToString("N")[..22], Now);
     }
 
