@@ -359,20 +359,25 @@ cmd_test() {
 # that applies one gateway payment exactly once (owner and dedup read, invoice lock, payment, updates, events,
 # stored webhook event, commit) on pending invoices it creates first, unmeasured; raw-attempt the least SQL that
 # takes an attempt in two transactions (lock, insert, commit; lock, updates, event, commit) on fresh draft invoices.
+# raw-attempt-http is that same SQL behind a bare Kestrel endpoint at the API's path (RawInserts serve-attempts),
+# driven by wrk like create-attempt on draft invoices of its own: the floor that also pays for HTTP and for wrk
+# sharing the cores, so create-attempt's ratio to it is what PayTrust's own code costs (ADR 20).
 # create-attempt POSTs /invoices/{id}/payment-attempts once per fresh draft invoice (sandbox gateway), from
 # files of paths made just before measuring (see bench_attempt_paths): one invoice per request.
 # webhook POSTs /webhooks/sandbox one signed payment.succeeded per pending sandbox attempt, each on its own invoice
 # (bench_webhook_attempts), signed just before each pass (the signature is good for 300 s); webhook-duplicate
 # replays one event, applied once just before, with the same body and signature every request.
-BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice create-attempt webhook webhook-duplicate"
+BENCH_SCENARIOS="health gateways auth create-invoice create-invoice-12 get-invoice raw-attempt-http create-attempt webhook webhook-duplicate"
 # (and `report`, a family of its own on a seeded ledger: see bench_report; not in the default run, it seeds 1M invoices)
 declare -A BENCH_PATH=([health]=/health [gateways]=/gateways [auth]=/me [bare]=/
   [create-invoice]=/invoices [create-invoice-12]=/invoices [get-invoice]='/invoices/{invoice}' [create-attempt]='{attempt-paths}'
+  [raw-attempt-http]='{attempt-paths}'
   [webhook]=/webhooks/sandbox [webhook-duplicate]=/webhooks/sandbox)
 declare -A BENCH_BODY=([create-invoice]=create-invoice.json [create-invoice-12]=create-invoice-12.json)
 declare -A BENCH_RAW=([raw-create]=0 [raw-create-12]=12 [raw-apply]=apply-payments [raw-attempt]=take-attempts)
 declare -A BENCH_BASELINE=([health]=bare [gateways]=health [auth]=health
-  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health [create-attempt]=raw-attempt
+  [create-invoice]=raw-create [create-invoice-12]=raw-create-12 [get-invoice]=health [raw-attempt-http]=raw-attempt
+  [create-attempt]=raw-attempt-http
   [webhook]=raw-apply [webhook-duplicate]=health)
 BENCH_RAW_PROJECT="$ROOT/bench/PayTrust.Bench.RawInserts/PayTrust.Bench.RawInserts.csproj"
 BENCH_RAW_DLL="$ROOT/bench/PayTrust.Bench.RawInserts/bin/Release/net10.0/PayTrust.Bench.RawInserts.dll"
@@ -413,16 +418,23 @@ bench_draft_attempt_paths() { # bench_draft_attempt_paths PORT SECONDS FILE — 
      WHERE i.status = 'draft' AND NOT EXISTS (SELECT 1 FROM paytrust_bench.payment_attempts a WHERE a.invoice_id = i.id)" >"$3"
 }
 
-bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-all,warm,measure}.txt, disjoint
+bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-all,warm,measure}.txt and
+  # DIR/floor-attempts-{warm-all,warm,measure}.txt (raw-attempt-http), all disjoint: for each of create-attempt and
+  # raw-attempt-http one share for the warm-up of every server, one for the warm-up before measuring, two to measure.
   # Enough invoices for every pass at well above the expected rate: created through the API itself.
-  local seconds="${PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS:-30}"
-  say "Creating draft invoices for create-attempt (${seconds} s of POST /invoices)"
+  local seconds="${PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS:-70}"
+  say "Creating draft invoices for create-attempt and raw-attempt-http (${seconds} s of POST /invoices)"
   bench_draft_attempt_paths "$1" "$seconds" "$2/attempts-all.txt"
-  local total; total=$(wc -l <"$2/attempts-all.txt"); local share=$((total / 4))
-  head -n "$share" "$2/attempts-all.txt" >"$2/attempts-warm-all.txt"
-  sed -n "$((share + 1)),$((2 * share))p" "$2/attempts-all.txt" >"$2/attempts-warm.txt"
-  tail -n "+$((2 * share + 1))" "$2/attempts-all.txt" >"$2/attempts-measure.txt"
-  say "create-attempt: $total draft invoices ($share per warm-up, $((total - 2 * share)) to measure)"
+  local total; total=$(wc -l <"$2/attempts-all.txt"); local share=$((total / 8))
+  share_of() { sed -n "$(($1 * share + 1)),$((($1 + $2) * share))p" "$all"; } # share_of FIRST COUNT
+  local all="$2/attempts-all.txt"
+  share_of 0 1 >"$2/attempts-warm-all.txt"
+  share_of 1 1 >"$2/attempts-warm.txt"
+  share_of 2 2 >"$2/attempts-measure.txt"
+  share_of 4 1 >"$2/floor-attempts-warm-all.txt"
+  share_of 5 1 >"$2/floor-attempts-warm.txt"
+  share_of 6 2 >"$2/floor-attempts-measure.txt"
+  say "create-attempt and raw-attempt-http: $total draft invoices (each: $share per warm-up, $((2 * share)) to measure)"
 }
 
 bench_webhook_attempts() { # bench_webhook_attempts PORT DIR → DIR/webhooks-{duplicate-warm,duplicate,warm-all,warm,measure}.tsv
@@ -517,10 +529,19 @@ cmd_bench() {
   BENCH_API_PID=$!
   dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$bare_port" >"$logs/bare.log" 2>&1 &
   BENCH_BARE_PID=$!
-  local api=$BENCH_API_PID bare=$BENCH_BARE_PID
-  trap 'kill "$BENCH_API_PID" "$BENCH_BARE_PID" 2>/dev/null || true' EXIT
+  local api=$BENCH_API_PID bare=$BENCH_BARE_PID floor_port="" attempts=""
+  BENCH_FLOOR_PID=""
+  for s in "${scenarios[@]}"; do case "$s" in create-attempt|raw-attempt-http) attempts=1;; esac; done
+  if [ -n "$attempts" ]; then # create-attempt's baseline, raw-attempt-http: the attempt SQL behind bare HTTP
+    floor_port=$(free_port)
+    dotnet "$BENCH_RAW_DLL" serve-attempts "$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench);Connection Reset=false" \
+      "$tenant" "http://127.0.0.1:$floor_port" >"$logs/floor.log" 2>&1 &
+    BENCH_FLOOR_PID=$!
+  fi
+  trap 'kill "$BENCH_API_PID" "$BENCH_BARE_PID" $BENCH_FLOOR_PID 2>/dev/null || true' EXIT
   wait_for_http "$api_port" /health "$api" "$logs/api.log"
   wait_for_http "$bare_port" / "$bare" "$logs/bare.log"
+  [ -z "$floor_port" ] || wait_for_http "$floor_port" /health "$BENCH_FLOOR_PID" "$logs/floor.log"
 
   # One request of each POST before loading it, so a refused body shows its answer rather than a column of
   # errors; and the invoice that get-invoice reads.
@@ -536,10 +557,10 @@ cmd_bench() {
   done
 
   if [[ " ${scenarios[*]} " == *" webhook"* ]]; then bench_webhook_attempts "$api_port" "$logs"; fi
-  if [[ " ${scenarios[*]} " == *" create-attempt "* ]]; then bench_attempt_paths "$api_port" "$logs"; fi
+  if [ -n "$attempts" ]; then bench_attempt_paths "$api_port" "$logs"; fi
 
   declare -A result=()
-  port_of() { if [ "$1" = bare ]; then echo "$bare_port"; else echo "$api_port"; fi; }
+  port_of() { case "$1" in bare) echo "$bare_port";; raw-attempt-http) echo "$floor_port";; *) echo "$api_port";; esac; }
   measure_once() {
     [ -z "${result[$1]:-}" ] || return 0
     say "Measuring $1"
@@ -548,11 +569,12 @@ cmd_bench() {
       measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant")
     else
       [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
-      if [ "$1" = create-attempt ]; then
-        measured=$(BENCH_PATHS_WARM="$logs/attempts-warm.txt" BENCH_PATHS_MEASURE="$logs/attempts-measure.txt" bench_measure "$1" "$api_port" / "")
-        local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$logs/attempts-measure.txt")
-        if [ "${sent%.*}" -gt "$available" ]; then # a repeat only hands back the open attempt: not a create-attempt figure
-          say "create-attempt sent $sent requests for $available invoices: some were repeats (raise PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS)"
+      if [ "$1" = create-attempt ] || [ "$1" = raw-attempt-http ]; then
+        local files="$logs/attempts"; [ "$1" = raw-attempt-http ] && files="$logs/floor-attempts"
+        measured=$(BENCH_PATHS_WARM="$files-warm.txt" BENCH_PATHS_MEASURE="$files-measure.txt" bench_measure "$1" "$(port_of "$1")" / "")
+        local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$files-measure.txt")
+        if [ "${sent%.*}" -gt "$available" ]; then # a repeat only hands back the open attempt: not an attempt figure
+          say "$1 sent $sent requests for $available invoices: some were repeats (raise PAYTRUST_BENCH_ATTEMPT_INVOICE_SECONDS)"
           measured=$(awk '{ $5 = "repeats"; print }' <<<"$measured")
         fi
       elif [ "$1" = webhook ]; then
@@ -581,11 +603,15 @@ cmd_bench() {
   # measured slow (a cold process still JIT-compiling and growing its thread pool and heap, e.g. 643/s
   # against 1,414/s for create-invoice measured after health in the same run).
   say "Warming up the API"
-  for s in "${scenarios[@]}"; do
+  local warm=("${scenarios[@]}")
+  # create-attempt's floor is warmed up like the API, also when it is only a baseline
+  [ -n "$attempts" ] && [[ " ${scenarios[*]} " != *" raw-attempt-http "* ]] && warm+=(raw-attempt-http)
+  for s in "${warm[@]}"; do
     [ -z "${BENCH_RAW[$s]:-}" ] && [ "$s" != bare ] || continue
     local warm_body="" warm_paths="" warm_path="${BENCH_PATH[$s]//\{invoice\}/$invoice}"
     [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
     [ "$s" = create-attempt ] && { warm_paths="$logs/attempts-warm-all.txt"; warm_path=/; }
+    [ "$s" = raw-attempt-http ] && { warm_paths="$logs/floor-attempts-warm-all.txt"; warm_path=/; }
     local warm_requests=""
     [ "$s" = webhook ] && { bench_sign_webhooks "$logs/webhooks-warm-all.tsv"; warm_requests="$logs/webhooks-warm-all.tsv.signed"; }
     if [ "$s" = webhook-duplicate ]; then
@@ -595,7 +621,7 @@ cmd_bench() {
     PAYTRUST_BENCH_API_KEY="$DEMO_API_KEY" PAYTRUST_BENCH_BODY="$warm_body" PAYTRUST_BENCH_PATHS="$warm_paths" PAYTRUST_BENCH_THREADS=2 \
       PAYTRUST_BENCH_REQUESTS="$warm_requests" \
       wrk -t2 -c"${PAYTRUST_BENCH_CONNECTIONS:-64}" \
-      -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$api_port$warm_path" >/dev/null 2>&1 || true
+      -d"${PAYTRUST_BENCH_WARMUP:-5}s" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$(port_of "$s")$warm_path" >/dev/null 2>&1 || true
   done
   for s in "${scenarios[@]}"; do measure_once "${BENCH_BASELINE[$s]}"; measure_once "$s"; done
 

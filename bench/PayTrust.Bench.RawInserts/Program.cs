@@ -6,6 +6,8 @@
 //     apply one gateway payment exactly once (ApplyPayments), on TARGETS pending invoices created first, unmeasured.
 //   take-attempts CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS — the least it must be asked to take one
 //     payment attempt in two transactions (TakeAttempts), on TARGETS draft invoices created first, unmeasured.
+//   serve-attempts CONNECTION_STRING TENANT_ID URLS — the same behind a bare HTTP endpoint at the API's path
+//     (ServeAttempts), until stopped; wrk measures it on draft invoices made through the API (raw-attempt-http).
 // Prints the line bench/wrk/report.lua prints:
 //   RESULT <transactions/s> <p50 ms> <p95 ms> <p99 ms> <errors> <transactions>
 using System.Diagnostics;
@@ -13,6 +15,12 @@ using System.Globalization;
 using Dapper;
 using MySqlConnector;
 using PayTrust.Bench.RawInserts;
+
+if (args.Length == 4 && args[0] == "serve-attempts" && Guid.TryParse(args[2], out var servedTenant))
+{
+    // The SQL of take-attempts behind HTTP (ServeAttempts), until stopped; its pool as large as the API's default.
+    return await ServeAttempts.RunAsync(Open(args[1], 100), servedTenant, args[3]);
+}
 
 Func<Task> operation;
 int connections;
@@ -66,6 +74,7 @@ else
     await Console.Error.WriteLineAsync("""
         usage: PayTrust.Bench.RawInserts CONNECTION_STRING CONNECTIONS SECONDS INSTALLMENTS(0 or 2-12) TENANT_ID
                PayTrust.Bench.RawInserts apply-payments|take-attempts CONNECTION_STRING CONNECTIONS SECONDS TENANT_ID TARGETS
+               PayTrust.Bench.RawInserts serve-attempts CONNECTION_STRING TENANT_ID URLS
         """);
     return 2;
 }

@@ -54,7 +54,8 @@ internal sealed class TakeAttempts(MySqlDataSource dataSource, Guid tenantId)
             return id;
         });
 
-    public async Task TakeAsync(Guid invoiceId)
+    /// <summary>Takes the invoice's first attempt; returns its id and checkout URL.</summary>
+    public async Task<(Guid AttemptId, string CheckoutUrl)> TakeAsync(Guid invoiceId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         try
@@ -78,14 +79,16 @@ internal sealed class TakeAttempts(MySqlDataSource dataSource, Guid tenantId)
             // (the gateway would be called here, with no transaction open)
             await connection.QuerySingleAsync<(string Status, long Total)>(RelockSql, new { TenantId = tenantId, InvoiceId = invoiceId });
             var gatewayReference = "sbx_" + Guid.NewGuid().ToString("N");
+            var checkoutUrl = "http://localhost:8080/sandbox/checkout/" + reference + "-001";
             await connection.ExecuteAsync(RecordSql, new
             {
                 AttemptId = attemptId, TenantId = tenantId, InvoiceId = invoiceId, GatewayReference = gatewayReference,
-                CheckoutUrl = "http://localhost:8080/sandbox/checkout/" + reference + "-001", Now = now,
+                CheckoutUrl = checkoutUrl, Now = now,
                 EventId = Guid.CreateVersion7(),
                 Payload = string.Create(CultureInfo.InvariantCulture,
                     $$"""{"invoice_id":"{{invoiceId}}","external_id":null,"status":"pending","currency_code":"IDR","total_amount":{{amount}},"amount_paid":0,"amount_due":{{amount}},"overpayment_amount":0,"expires_at":"{{now:O}}","parent_invoice_id":null,"installment_number":null}"""),
             });
+            return (attemptId, checkoutUrl);
         }
         catch
         {
