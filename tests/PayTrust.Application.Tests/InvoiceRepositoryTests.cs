@@ -64,8 +64,7 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         var ownerId = await CreateTenantAsync();
         var invoice = NewInvoice(ownerId, "ORDER-HELD");
         await InsertAsync(invoice);
-        await using var holder = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
-        await holder.BeginAsync(CancellationToken.None);
+        await using var holder = await BegunSessionAsync();
 
         var found = await new InvoiceRepository(holder).FindForUpdateAsync(ownerId, invoice.Id, CancellationToken.None);
 
@@ -74,18 +73,10 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         Assert.Equal(invoice.LineItems.Select(l => l.Id), found.Invoice.LineItems.Select(l => l.Id));
         await using var other = await database.OpenAsync();
         await using var otherTransaction = await other.BeginTransactionAsync();
-        foreach (var sql in new[]
-        {
+        await AssertHeldAsync(other, otherTransaction, invoice.Id,
             "SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT",
             "SELECT id FROM invoice_line_items WHERE invoice_id = @Id FOR UPDATE NOWAIT",
-            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT",
-        })
-        {
-            // 3572: "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set".
-            var refused = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => other.QueryAsync(sql, new { invoice.Id }, otherTransaction));
-            Assert.Contains("lock", refused.Message, StringComparison.OrdinalIgnoreCase);
-        }
-
+            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT");
         await holder.RollbackAsync(CancellationToken.None);
     }
 
@@ -95,8 +86,7 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         var ownerId = await CreateTenantAsync();
         var invoice = NewInvoice(ownerId, "ORDER-PAYMENT-LOCK");
         await InsertAsync(invoice);
-        await using var holder = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
-        await holder.BeginAsync(CancellationToken.None);
+        await using var holder = await BegunSessionAsync();
 
         var locked = await new PaymentAttemptRepository(holder).LockInvoiceAsync(ownerId, invoice.Id, CancellationToken.None);
 
@@ -108,15 +98,9 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         Assert.Empty(locked.All);
         await using var other = await database.OpenAsync();
         await using var otherTransaction = await other.BeginTransactionAsync();
-        foreach (var sql in new[]
-        {
+        await AssertHeldAsync(other, otherTransaction, invoice.Id,
             "SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT",
-            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT",
-        })
-        {
-            var refused = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => other.QueryAsync(sql, new { invoice.Id }, otherTransaction));
-            Assert.Contains("lock", refused.Message, StringComparison.OrdinalIgnoreCase);
-        }
+            "SELECT number FROM invoice_installments WHERE invoice_id = @Id FOR UPDATE NOWAIT");
 
         // The lines were never read, so they are not held: every writer of them takes the invoice lock first anyway.
         Assert.Equal(1, await other.ExecuteScalarAsync<int>(
@@ -142,6 +126,24 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         Assert.Null(locked.Invoice.Schedule);
         Assert.Equal((invoice.Totals.Total, invoice.AmountDue), (locked.Invoice.Totals.Total, locked.Invoice.AmountDue));
         await session.RollbackAsync(CancellationToken.None);
+    }
+
+    private async Task<DbSession> BegunSessionAsync()
+    {
+        var session = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
+        await session.BeginAsync(CancellationToken.None);
+        return session;
+    }
+
+    /// <summary>Each locking read, sent from another connection, is refused at once: the rows it asks for are held.</summary>
+    private static async Task AssertHeldAsync(System.Data.Common.DbConnection other, System.Data.Common.DbTransaction transaction, Guid invoiceId, params string[] lockingReads)
+    {
+        foreach (var sql in lockingReads)
+        {
+            // 3572: "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set".
+            var refused = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => other.QueryAsync(sql, new { Id = invoiceId }, transaction));
+            Assert.Contains("lock", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private async Task InsertAsync(Invoice invoice)
