@@ -2,6 +2,7 @@ using Dapper;
 using NodaTime;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
+using PayTrust.Domain.Payments;
 using PayTrust.Infrastructure.Persistence;
 using PayTrust.Testing;
 
@@ -126,6 +127,59 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         Assert.Null(locked.Invoice.Schedule);
         Assert.Equal((invoice.Totals.Total, invoice.AmountDue), (locked.Invoice.Totals.Total, locked.Invoice.AmountDue));
         await session.RollbackAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_header_lock_holds_the_invoice_reads_the_one_attempt_and_the_header_update_writes_only_what_it_changes()
+    {
+        var ownerId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-HEADER", withInstallments: false);
+        await InsertAsync(invoice);
+        var attempt = PaymentAttempt.Start(ownerId, invoice.Id, invoice.PaymentReference, 1, null, invoice.AmountDue, "card_psp", "sandbox", Now, Now + Duration.FromHours(1));
+        await using (var writer = await BegunSessionAsync())
+        {
+            await new PaymentAttemptRepository(writer).InsertAsync(attempt, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        var before = await InvoiceRowAsync(invoice.Id);
+        await using var holder = await BegunSessionAsync();
+        var repository = new PaymentAttemptRepository(holder);
+
+        var intruded = await repository.LockHeaderAsync(Guid.NewGuid(), invoice.Id, attempt.Id, CancellationToken.None);
+        var unknownAttempt = await repository.LockHeaderAsync(ownerId, invoice.Id, Guid.NewGuid(), CancellationToken.None);
+        var (header, found) = await repository.LockHeaderAsync(ownerId, invoice.Id, attempt.Id, CancellationToken.None)
+            ?? throw new Xunit.Sdk.XunitException("the owner's invoice was not found");
+
+        Assert.Null(intruded);
+        Assert.Null(unknownAttempt!.Value.Attempt);
+        Assert.Equal((attempt.Id, PaymentAttemptStatus.Creating, attempt.Amount), (found!.Id, found.Status, found.Amount));
+        Assert.Equal((InvoiceStatus.Draft, invoice.Totals.Total, invoice.AmountDue, invoice.ExpiresAt, (Instant?)null),
+            (header.Status, header.Total, header.AmountDue, header.ExpiresAt, header.PaymentInitiatedAt));
+        await using (var other = await database.OpenAsync())
+        {
+            await using var otherTransaction = await other.BeginTransactionAsync();
+            await AssertHeldAsync(other, otherTransaction, invoice.Id, "SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT");
+        }
+
+        Assert.True(header.MarkPaymentInitiated(Now + Duration.FromMinutes(5)));
+        await new InvoiceRepository(holder).UpdateAsync(header, CancellationToken.None);
+        await holder.CommitAsync(CancellationToken.None);
+
+        var after = await InvoiceRowAsync(invoice.Id);
+        Assert.Equal(["payment_initiated_at", "status", "updated_at"], before.Keys.Where(column => !Equals(before[column], after[column])).Order());
+        Assert.Equal("pending", after["status"]);
+        await using var connection = await database.OpenAsync();
+        var payload = await connection.QuerySingleAsync<string>(
+            "SELECT payload FROM outbox_events WHERE subject_id = @Id AND type = 'invoice.payment_initiated'", new { invoice.Id });
+        Assert.Contains("\"status\":\"pending\"", payload, StringComparison.Ordinal);
+        Assert.Contains($"\"amount_due\":{invoice.AmountDue.Minor}", payload, StringComparison.Ordinal);
+    }
+
+    private async Task<IDictionary<string, object>> InvoiceRowAsync(Guid invoiceId)
+    {
+        await using var connection = await database.OpenAsync();
+        return (IDictionary<string, object>)await connection.QuerySingleAsync("SELECT * FROM invoices WHERE id = @Id", new { Id = invoiceId });
     }
 
     private async Task<DbSession> BegunSessionAsync()

@@ -12,7 +12,7 @@ public class InvoiceLifecycleTests
     private const long Total = 1_000_000;
 
     /// <summary>An IDR invoice of exactly <see cref="Total"/>, brought into <paramref name="status"/> by the aggregate's own methods.</summary>
-    private static Invoice InvoiceIn(InvoiceStatus status, InstallmentPlan? installments = null)
+    internal static Invoice InvoiceIn(InvoiceStatus status, InstallmentPlan? installments = null)
     {
         var invoice = WithTotal(Currency.IDR, Total, installments);
         switch (status)

@@ -24,6 +24,9 @@ public interface IInvoiceRepository
     /// <summary>Writes every change of a loaded invoice and its events.</summary>
     Task UpdateAsync(Invoice invoice, CancellationToken cancellationToken);
 
+    /// <summary>Writes what an <see cref="InvoiceHeader"/> can change (status, updated_at, payment_initiated_at) and its events.</summary>
+    Task UpdateAsync(InvoiceHeader invoice, CancellationToken cancellationToken);
+
     /// <summary>Open invoices whose expiry has passed, locked and skipped by any other instance doing the same (FOR UPDATE SKIP LOCKED).</summary>
     Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, int limit, CancellationToken cancellationToken);
 }

@@ -26,6 +26,13 @@ public interface IPaymentAttemptRepository
     Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
         Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Locks the tenant's invoice as <see cref="LockInvoiceAsync(Guid, Guid, CancellationToken)"/> does but reads only its
+    /// header, and the one attempt (null if the invoice has no such attempt), in one round trip; null when the tenant has
+    /// no such invoice. For recording an opened checkout, which needs nothing else (ADR 21).
+    /// </summary>
+    Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt)?> LockHeaderAsync(Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken);
+
     Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 
     Task UpdateAsync(PaymentAttempt attempt, CancellationToken cancellationToken);

@@ -60,7 +60,10 @@ public sealed class Invoice
 
     public Money Overpayment { get; private set; }
 
-    public Money AmountDue => AmountPaid >= Totals.Total ? Money.Zero(Currency) : Totals.Total - AmountPaid;
+    public Money AmountDue => Due(Totals.Total, AmountPaid);
+
+    /// <summary>What is still to pay of <paramref name="total"/> once <paramref name="paid"/> arrived: never below zero.</summary>
+    public static Money Due(Money total, Money paid) => paid >= total ? Money.Zero(total.Currency) : total - paid;
 
     public string? Description { get; private set; }
 
@@ -297,7 +300,10 @@ public sealed class Invoice
         status is InvoiceStatus.Draft or InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid or InvoiceStatus.Failed;
 
     /// <summary>Open for payment and not past its expiry (which the expiry worker may not have recorded yet).</summary>
-    public bool CanTakePaymentAt(Instant now) => IsOpenForPayment && now < ExpiresAt;
+    public bool CanTakePaymentAt(Instant now) => CanTakePayment(Status, ExpiresAt, now);
+
+    /// <summary><see cref="CanTakePaymentAt"/> for an invoice in <paramref name="status"/> that expires at <paramref name="expiresAt"/>.</summary>
+    public static bool CanTakePayment(InvoiceStatus status, Instant expiresAt, Instant now) => TakesPayments(status) && now < expiresAt;
 
     /// <summary>
     /// A checkout session was opened: draft or failed → pending; payment_initiated_at is set once and never
@@ -306,14 +312,11 @@ public sealed class Invoice
     public bool MarkPaymentInitiated(Instant now)
     {
         var changed = false;
-        if (Status is InvoiceStatus.Draft or InvoiceStatus.Failed)
+        var next = StatusOnceInitiated(Status);
+        if (next != Status)
         {
-            MoveTo(InvoiceStatus.Pending, now);
+            MoveTo(next, now);
             changed = true;
-        }
-        else if (Status is not (InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid))
-        {
-            throw NotPayable();
         }
 
         if (PaymentInitiatedAt is null)
@@ -510,8 +513,25 @@ public sealed class Invoice
         }
     }
 
-    private PayTrustException NotPayable() =>
-        new(ErrorKind.Conflict, "invoice_not_payable", $"Invoice is {StatusNames.Of(Status)} and cannot take payments");
+    /// <summary>
+    /// The status an invoice in <paramref name="status"/> has once a checkout session is open for it: draft or
+    /// failed → pending; pending and partially paid stay; any other cannot take payments (409 invoice_not_payable).
+    /// </summary>
+    public static InvoiceStatus StatusOnceInitiated(InvoiceStatus status)
+    {
+        if (status is InvoiceStatus.Draft or InvoiceStatus.Failed)
+        {
+            InvoiceStateMachine.EnsureCanMove(status, InvoiceStatus.Pending);
+            return InvoiceStatus.Pending;
+        }
+
+        return status is InvoiceStatus.Pending or InvoiceStatus.PartiallyPaid ? status : throw NotPayable(status);
+    }
+
+    private PayTrustException NotPayable() => NotPayable(Status);
+
+    private static PayTrustException NotPayable(InvoiceStatus status) =>
+        new(ErrorKind.Conflict, "invoice_not_payable", $"Invoice is {StatusNames.Of(status)} and cannot take payments");
 
     private PayTrustException Immutable() =>
         Status is InvoiceStatus.Cancelled or InvoiceStatus.Expired or InvoiceStatus.FullyPaid

@@ -70,6 +70,19 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         WHERE i.tenant_id = @TenantId AND i.id = @Id ORDER BY s.number FOR UPDATE;
         """;
 
+    // Recording an opened checkout (ADR 21) locks the same row through the same index but reads only its header.
+    internal const string LockHeaderSql = """
+        SELECT id, tenant_id, external_id, parent_invoice_id, status, currency_code, total_amount, amount_paid,
+        overpayment_amount, expires_at, updated_at, payment_initiated_at
+        FROM invoices FORCE INDEX (ux_invoices_tenant_id) WHERE tenant_id = @TenantId AND id = @Id FOR UPDATE;
+        """;
+
+    // All that InvoiceHeader can change.
+    private const string UpdateHeaderSql = """
+        UPDATE invoices SET status = @Status, updated_at = @UpdatedAt, payment_initiated_at = @PaymentInitiatedAt
+        WHERE id = @Id AND tenant_id = @TenantId;
+        """;
+
     private const string LockInvoiceRowSql =
         $"SELECT {InvoiceColumns} FROM invoices i FORCE INDEX (ux_invoices_tenant_id) WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;";
 
@@ -173,7 +186,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         var parameters = StatementBatch.ToDictionary(InvoiceParameters(invoice));
         AppendLineItems(sql, parameters, invoice);
         AppendInstallments(sql, parameters, invoice);
-        AppendEvents(sql, parameters, invoice);
+        AppendEvents(sql, parameters, invoice.PendingEvents, raised => EventPayload.Of(invoice, raised));
 
         try
         {
@@ -218,10 +231,42 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
             AppendInstallments(sql, parameters, invoice);
         }
 
-        AppendEvents(sql, parameters, invoice);
+        AppendEvents(sql, parameters, invoice.PendingEvents, raised => EventPayload.Of(invoice, raised));
         // Nothing waits for an update's answer: it is queued and sent with the transaction's commit (or next read).
         await session.WriteAsync(sql.ToString(), parameters, cancellationToken);
         invoice.MarkSaved();
+    }
+
+    public async Task UpdateAsync(InvoiceHeader invoice, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder(UpdateHeaderSql);
+        var parameters = new Dictionary<string, object?>
+        {
+            ["Id"] = invoice.Id,
+            ["TenantId"] = invoice.TenantId,
+            ["Status"] = StatusNames.Of(invoice.Status),
+            ["UpdatedAt"] = invoice.UpdatedAt.ToDateTimeUtc(),
+            ["PaymentInitiatedAt"] = invoice.PaymentInitiatedAt?.ToDateTimeUtc(),
+        };
+        AppendEvents(sql, parameters, invoice.PendingEvents, raised => EventPayload.Of(invoice, raised));
+        await session.WriteAsync(sql.ToString(), parameters, cancellationToken);
+        invoice.MarkSaved();
+    }
+
+    /// <summary>The row of <see cref="LockHeaderSql"/> as an <see cref="InvoiceHeader"/>, or null when the tenant has no such invoice.</summary>
+    internal static async Task<InvoiceHeader?> ReadHeaderAsync(SqlMapper.GridReader results)
+    {
+        var row = await results.ReadSingleOrDefaultAsync<HeaderRow>();
+        if (row is null)
+        {
+            return null;
+        }
+
+        var currency = Currency.Parse(row.CurrencyCode);
+        return new InvoiceHeader(
+            row.Id, row.TenantId, row.ExternalId, row.ParentInvoiceId, StatusNames.Parse(row.Status), new Money(row.TotalAmount, currency),
+            new Money(row.AmountPaid, currency), new Money(row.OverpaymentAmount, currency), row.ExpiresAt.ToInstantUtc(),
+            row.UpdatedAt.ToInstantUtc(), row.PaymentInitiatedAt?.ToInstantUtc());
     }
 
     public async Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, int limit, CancellationToken cancellationToken)
@@ -418,21 +463,22 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         sql.Append(';');
     }
 
-    private static void AppendEvents(StringBuilder sql, Dictionary<string, object?> parameters, Invoice invoice)
+    private static void AppendEvents(
+        StringBuilder sql, Dictionary<string, object?> parameters, IReadOnlyList<InvoiceEvent> events, Func<InvoiceEvent, EventPayload> payloadOf)
     {
-        if (invoice.PendingEvents.Count == 0)
+        if (events.Count == 0)
         {
             return;
         }
 
         sql.Append("INSERT INTO outbox_events (id, tenant_id, type, subject_id, payload, occurred_at) VALUES ");
-        for (var i = 0; i < invoice.PendingEvents.Count; i++)
+        for (var i = 0; i < events.Count; i++)
         {
-            var raised = invoice.PendingEvents[i];
+            var raised = events[i];
             sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? "," : "")}(@e{i}Id, @TenantId, @e{i}Type, @Id, @e{i}Payload, @e{i}At)");
             parameters.Add($"e{i}Id", Guid.CreateVersion7());
             parameters.Add($"e{i}Type", raised.Type);
-            parameters.Add($"e{i}Payload", JsonSerializer.Serialize(EventPayload.Of(invoice, raised), PayloadJson));
+            parameters.Add($"e{i}Payload", JsonSerializer.Serialize(payloadOf(raised), PayloadJson));
             parameters.Add($"e{i}At", raised.OccurredAt.ToDateTimeUtc());
         }
 
@@ -450,7 +496,17 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
             invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Currency.Code, invoice.Totals.Total.Minor,
             invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
             NodaTime.Text.InstantPattern.ExtendedIso.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
+
+        // The same payload from the header alone: every field it shows is on the invoice row.
+        public static EventPayload Of(InvoiceHeader invoice, InvoiceEvent raised) => new(
+            invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Total.Currency.Code, invoice.Total.Minor,
+            invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
+            NodaTime.Text.InstantPattern.ExtendedIso.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
     }
+
+    private sealed record HeaderRow(
+        Guid Id, Guid TenantId, string? ExternalId, Guid? ParentInvoiceId, string Status, string CurrencyCode, long TotalAmount,
+        long AmountPaid, long OverpaymentAmount, DateTime ExpiresAt, DateTime UpdatedAt, DateTime? PaymentInitiatedAt);
 
     private sealed record InvoiceRow(
         Guid Id, Guid TenantId, string? ExternalId, Guid? ParentInvoiceId, string Status, string CurrencyCode, string Gateway, string? PaymentMethod,

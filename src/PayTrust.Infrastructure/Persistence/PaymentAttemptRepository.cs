@@ -34,6 +34,12 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
     private const string LockWholeWithAttemptsSql = InvoiceRepository.LockAggregateSql + AttemptsSql;
 
+    // Recording an opened checkout (ADR 21): the invoice's header under the lock, then the one attempt being recorded.
+    private const string LockHeaderWithAttemptSql = InvoiceRepository.LockHeaderSql + $"""
+        SELECT {Columns} FROM payment_attempts
+        WHERE id = @AttemptId AND tenant_id = @TenantId AND invoice_id = @Id;
+        """;
+
     private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
     private const string InsertSql = """
@@ -61,6 +67,16 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         var invoice = await InvoiceRepository.ReadAggregateAsync(results);
         var all = (await results.ReadAsync<AttemptRow>()).Select(Restore).ToArray();
         return invoice is null ? null : new InvoiceAttempts(invoice, all);
+    }
+
+    public async Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt)?> LockHeaderAsync(
+        Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken)
+    {
+        await using var results = await session.QueryMultipleAsync(
+            LockHeaderWithAttemptSql, new { TenantId = tenantId, Id = invoiceId, AttemptId = attemptId }, cancellationToken);
+        var invoice = await InvoiceRepository.ReadHeaderAsync(results);
+        var attempt = (await results.ReadAsync<AttemptRow>()).Select(Restore).SingleOrDefault();
+        return invoice is null ? null : (invoice, attempt);
     }
 
     /// <summary>The invoice and its attempts from <see cref="LockWithAttemptsSql"/>; leaves the reader on the result set after them.</summary>
