@@ -130,14 +130,17 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
-    public async Task The_header_lock_holds_the_invoice_reads_the_one_attempt_and_the_header_update_writes_only_what_it_changes()
+    public async Task The_header_lock_reads_the_row_and_the_one_attempt_holds_the_row_and_the_header_update_changes_nothing_else()
     {
         var ownerId = await CreateTenantAsync();
         var invoice = NewInvoice(ownerId, "ORDER-HEADER", withInstallments: false);
         await InsertAsync(invoice);
+        // Paid in part by a merchant-recorded payment before any checkout: amounts that differ, no payment_initiated_at.
+        invoice.ApplyPayment(Money.Amount(100_000, Currency.IDR), Now);
         var attempt = PaymentAttempt.Start(ownerId, invoice.Id, invoice.PaymentReference, 1, null, invoice.AmountDue, "card_psp", "sandbox", Now, Now + Duration.FromHours(1));
         await using (var writer = await BegunSessionAsync())
         {
+            await new InvoiceRepository(writer).UpdateAsync(invoice, CancellationToken.None);
             await new PaymentAttemptRepository(writer).InsertAsync(attempt, CancellationToken.None);
             await writer.CommitAsync(CancellationToken.None);
         }
@@ -146,16 +149,16 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         await using var holder = await BegunSessionAsync();
         var repository = new PaymentAttemptRepository(holder);
 
-        var intruded = await repository.LockHeaderAsync(Guid.NewGuid(), invoice.Id, attempt.Id, CancellationToken.None);
         var unknownAttempt = await repository.LockHeaderAsync(ownerId, invoice.Id, Guid.NewGuid(), CancellationToken.None);
         var (header, found) = await repository.LockHeaderAsync(ownerId, invoice.Id, attempt.Id, CancellationToken.None)
             ?? throw new Xunit.Sdk.XunitException("the owner's invoice was not found");
 
-        Assert.Null(intruded);
         Assert.Null(unknownAttempt!.Value.Attempt);
         Assert.Equal((attempt.Id, PaymentAttemptStatus.Creating, attempt.Amount), (found!.Id, found.Status, found.Amount));
-        Assert.Equal((InvoiceStatus.Draft, invoice.Totals.Total, invoice.AmountDue, invoice.ExpiresAt, (Instant?)null),
-            (header.Status, header.Total, header.AmountDue, header.ExpiresAt, header.PaymentInitiatedAt));
+        Assert.Equal(
+            (invoice.Id, invoice.TenantId, invoice.ExternalId, invoice.ParentInvoiceId, invoice.Status, invoice.Totals.Total, invoice.AmountPaid, invoice.Overpayment, invoice.AmountDue),
+            (header.Id, header.TenantId, header.ExternalId, header.ParentInvoiceId, header.Status, header.Total, header.AmountPaid, header.Overpayment, header.AmountDue));
+        Assert.Equal((invoice.ExpiresAt, invoice.UpdatedAt, (Instant?)null), (header.ExpiresAt, header.UpdatedAt, header.PaymentInitiatedAt));
         await using (var other = await database.OpenAsync())
         {
             await using var otherTransaction = await other.BeginTransactionAsync();
@@ -166,14 +169,47 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         await new InvoiceRepository(holder).UpdateAsync(header, CancellationToken.None);
         await holder.CommitAsync(CancellationToken.None);
 
+        // Partially paid stays partially paid: only payment_initiated_at changes.
         var after = await InvoiceRowAsync(invoice.Id);
-        Assert.Equal(["payment_initiated_at", "status", "updated_at"], before.Keys.Where(column => !Equals(before[column], after[column])).Order());
-        Assert.Equal("pending", after["status"]);
+        Assert.Equal(["payment_initiated_at"], before.Keys.Where(column => !Equals(before[column], after[column])));
         await using var connection = await database.OpenAsync();
         var payload = await connection.QuerySingleAsync<string>(
             "SELECT payload FROM outbox_events WHERE subject_id = @Id AND type = 'invoice.payment_initiated'", new { invoice.Id });
-        Assert.Contains("\"status\":\"pending\"", payload, StringComparison.Ordinal);
-        Assert.Contains($"\"amount_due\":{invoice.AmountDue.Minor}", payload, StringComparison.Ordinal);
+        foreach (var field in new[]
+        {
+            "\"status\":\"partially_paid\"", $"\"external_id\":\"{invoice.ExternalId}\"", $"\"total_amount\":{invoice.Totals.Total.Minor}",
+            "\"amount_paid\":100000", $"\"amount_due\":{invoice.AmountDue.Minor}", "\"overpayment_amount\":0",
+        })
+        {
+            Assert.Contains(field, payload, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_header_lock_of_another_tenant_finds_nothing_and_locks_nothing_of_the_owners()
+    {
+        var ownerId = await CreateTenantAsync();
+        var intruderId = await CreateTenantAsync();
+        var invoice = NewInvoice(ownerId, "ORDER-HEADER-INTRUDED", withInstallments: false);
+        await InsertAsync(invoice);
+        var attempt = PaymentAttempt.Start(ownerId, invoice.Id, invoice.PaymentReference, 1, null, invoice.AmountDue, "card_psp", "sandbox", Now, Now + Duration.FromHours(1));
+        await using (var writer = await BegunSessionAsync())
+        {
+            await new PaymentAttemptRepository(writer).InsertAsync(attempt, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        await using var intruder = await BegunSessionAsync();
+        var intruded = await new PaymentAttemptRepository(intruder).LockHeaderAsync(intruderId, invoice.Id, attempt.Id, CancellationToken.None);
+
+        Assert.Null(intruded);
+        await using var owner = await database.OpenAsync();
+        await using var ownerTransaction = await owner.BeginTransactionAsync();
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM (SELECT id FROM invoices WHERE id = @Id FOR UPDATE NOWAIT) x", new { invoice.Id }, ownerTransaction));
+        Assert.Equal(1, await owner.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM (SELECT id FROM payment_attempts WHERE id = @Id FOR UPDATE NOWAIT) x", new { attempt.Id }, ownerTransaction));
+        await intruder.RollbackAsync(CancellationToken.None);
     }
 
     private async Task<IDictionary<string, object>> InvoiceRowAsync(Guid invoiceId)

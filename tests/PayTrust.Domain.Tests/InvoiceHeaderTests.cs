@@ -15,9 +15,22 @@ public class InvoiceHeaderTests
 
     [Theory]
     [MemberData(nameof(Statuses))]
-    public void Marking_payment_initiated_changes_the_header_as_it_changes_the_invoice(InvoiceStatus status)
+    public void Marking_payment_initiated_changes_the_header_as_it_changes_the_invoice(InvoiceStatus status) =>
+        AssertHeaderFollowsInvoice(InvoiceLifecycleTests.InvoiceIn(status));
+
+    [Fact]
+    public void An_invoice_paid_in_part_before_any_checkout_is_initiated_alike_in_both()
     {
-        var invoice = InvoiceLifecycleTests.InvoiceIn(status);
+        // A merchant-recorded payment on a draft: partially paid, no payment_initiated_at yet.
+        var invoice = InvoiceLifecycleTests.InvoiceIn(InvoiceStatus.Draft);
+        invoice.ApplyPayment(Idr(100_000), At(2));
+        Assert.Equal((InvoiceStatus.PartiallyPaid, (Instant?)null), (invoice.Status, invoice.PaymentInitiatedAt));
+
+        AssertHeaderFollowsInvoice(invoice);
+    }
+
+    private static void AssertHeaderFollowsInvoice(Invoice invoice)
+    {
         invoice.MarkSaved();
         var header = HeaderOf(invoice);
 
