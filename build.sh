@@ -426,8 +426,8 @@ bench_attempt_paths() { # bench_attempt_paths PORT DIR → DIR/attempts-{warm-al
   say "Creating draft invoices for create-attempt and raw-attempt-http (${seconds} s of POST /invoices)"
   bench_draft_attempt_paths "$1" "$seconds" "$2/attempts-all.txt"
   local total; total=$(wc -l <"$2/attempts-all.txt"); local share=$((total / 8))
-  share_of() { sed -n "$(($1 * share + 1)),$((($1 + $2) * share))p" "$all"; } # share_of FIRST COUNT
   local all="$2/attempts-all.txt"
+  share_of() { sed -n "$(($1 * share + 1)),$((($1 + $2) * share))p" "$all"; } # share_of FIRST COUNT
   share_of 0 1 >"$2/attempts-warm-all.txt"
   share_of 1 1 >"$2/attempts-warm.txt"
   share_of 2 2 >"$2/attempts-measure.txt"

@@ -30,6 +30,11 @@ public sealed class InvoiceHeader
         PaymentInitiatedAt = paymentInitiatedAt;
     }
 
+    /// <summary>The header of a whole invoice, as it stands now (its events stay with the invoice).</summary>
+    public static InvoiceHeader Of(Invoice invoice) => new(
+        invoice.Id, invoice.TenantId, invoice.ExternalId, invoice.ParentInvoiceId, invoice.Status, invoice.Totals.Total, invoice.AmountPaid,
+        invoice.Overpayment, invoice.ExpiresAt, invoice.UpdatedAt, invoice.PaymentInitiatedAt);
+
     public Guid Id { get; }
 
     public Guid TenantId { get; }

@@ -492,12 +492,9 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         Guid InvoiceId, string? ExternalId, string Status, string CurrencyCode, long TotalAmount, long AmountPaid, long AmountDue,
         long OverpaymentAmount, string ExpiresAt, Guid? ParentInvoiceId, int? InstallmentNumber)
     {
-        public static EventPayload Of(Invoice invoice, InvoiceEvent raised) => new(
-            invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Currency.Code, invoice.Totals.Total.Minor,
-            invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
-            NodaTime.Text.InstantPattern.ExtendedIso.Format(invoice.ExpiresAt), invoice.ParentInvoiceId, raised.InstallmentNumber);
+        // Every field it shows is on the invoice row, so the header alone gives it; a whole invoice gives its header.
+        public static EventPayload Of(Invoice invoice, InvoiceEvent raised) => Of(InvoiceHeader.Of(invoice), raised);
 
-        // The same payload from the header alone: every field it shows is on the invoice row.
         public static EventPayload Of(InvoiceHeader invoice, InvoiceEvent raised) => new(
             invoice.Id, invoice.ExternalId, StatusNames.Of(invoice.Status), invoice.Total.Currency.Code, invoice.Total.Minor,
             invoice.AmountPaid.Minor, invoice.AmountDue.Minor, invoice.Overpayment.Minor,
