@@ -3,8 +3,8 @@ using PayTrust.Infrastructure.Persistence;
 namespace PayTrust.Application.Tests;
 
 /// <summary>
-/// A batch renames each statement's parameters with the statement's own prefix; the renamed text comes from a cache
-/// shared by every batch, which must still give each position its own prefix and leave @@ variables alone.
+/// A batch renames each statement's parameters with the prefix of its position, so statements that reuse names such
+/// as @Id keep their own values; @@ system variables are left alone.
 /// </summary>
 public class StatementBatchTests
 {
@@ -24,7 +24,7 @@ public class StatementBatchTests
     }
 
     [Fact]
-    public void A_later_batch_with_the_same_statements_in_another_order_gets_the_same_renaming()
+    public void A_later_batch_with_the_same_statements_in_another_order_renames_them_by_their_new_positions()
     {
         const string insert = "INSERT INTO outbox_events (id, payload) VALUES (@Id, @Payload)";
         var first = new StatementBatch();

@@ -15,10 +15,7 @@ namespace PayTrust.Infrastructure.Persistence;
 /// </summary>
 internal sealed partial class StatementBatch
 {
-    private const int MaxRenamedStatements = 4096;
-
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
-    private static readonly ConcurrentDictionary<(string Sql, string Prefix), string> RenamedStatements = new();
 
     private readonly StringBuilder _sql = new();
     private readonly DynamicParameters _parameters = new();
@@ -28,7 +25,8 @@ internal sealed partial class StatementBatch
     public void Add(string sql, object? parameters, Func<MySqlException, Exception?>? onConflict = null)
     {
         var prefix = $"s{_count++}_";
-        _sql.Append(Renamed(sql, prefix)).Append(";\n");
+        // Trailing separators trimmed: an empty statement in a multi-statement command is an error.
+        _sql.Append(ParameterName().Replace(sql.TrimEnd().TrimEnd(';'), match => "@" + prefix + match.Groups[1].Value)).Append(";\n");
         foreach (var (name, value) in Values(parameters))
         {
             _parameters.Add(prefix + name, value);
@@ -67,28 +65,6 @@ internal sealed partial class StatementBatch
         _ => PropertiesByType.GetOrAdd(parameters.GetType(), type => type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             .Select(property => (property.Name, property.GetValue(parameters))),
     };
-
-    /// <summary>
-    /// The statement with its parameters renamed to carry the prefix, from a cache: the same few statement texts come
-    /// through every request, and the regex replace showed in the API's profile (docs/benchmarks.md, sixth session).
-    /// Bounded, so text that is not a fixed statement cannot grow it without end; past the bound it is renamed each time.
-    /// </summary>
-    private static string Renamed(string sql, string prefix)
-    {
-        if (RenamedStatements.TryGetValue((sql, prefix), out var renamed))
-        {
-            return renamed;
-        }
-
-        // Trailing separators trimmed: an empty statement in a multi-statement command is an error.
-        renamed = ParameterName().Replace(sql.TrimEnd().TrimEnd(';'), match => "@" + prefix + match.Groups[1].Value);
-        if (RenamedStatements.Count < MaxRenamedStatements)
-        {
-            RenamedStatements.TryAdd((sql, prefix), renamed);
-        }
-
-        return renamed;
-    }
 
     // A parameter reference: @Name, never @@system variables.
     [GeneratedRegex(@"(?<![@\w])@(\w+)")]
