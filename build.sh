@@ -565,6 +565,7 @@ cmd_bench() {
 
   declare -A result=()
   port_of() { case "$1" in bare) echo "$bare_port";; raw-attempt-http) echo "$floor_port";; *) echo "$api_port";; esac; }
+  attempt_files() { if [ "$1" = raw-attempt-http ]; then echo "$logs/floor-attempts"; else echo "$logs/attempts"; fi; }
   measure_once() {
     [ -z "${result[$1]:-}" ] || return 0
     say "Measuring $1"
@@ -574,7 +575,7 @@ cmd_bench() {
     else
       [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
       if [ "$1" = create-attempt ] || [ "$1" = raw-attempt-http ]; then
-        local files="$logs/attempts"; [ "$1" = raw-attempt-http ] && files="$logs/floor-attempts"
+        local files; files=$(attempt_files "$1")
         measured=$(BENCH_PATHS_WARM="$files-warm.txt" BENCH_PATHS_MEASURE="$files-measure.txt" bench_measure "$1" "$(port_of "$1")" / "")
         local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$files-measure.txt")
         if [ "${sent%.*}" -gt "$available" ]; then # a repeat only hands back the open attempt: not an attempt figure
@@ -614,8 +615,7 @@ cmd_bench() {
     [ -z "${BENCH_RAW[$s]:-}" ] && [ "$s" != bare ] || continue
     local warm_body="" warm_paths="" warm_path="${BENCH_PATH[$s]//\{invoice\}/$invoice}"
     [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
-    [ "$s" = create-attempt ] && { warm_paths="$logs/attempts-warm-all.txt"; warm_path=/; }
-    [ "$s" = raw-attempt-http ] && { warm_paths="$logs/floor-attempts-warm-all.txt"; warm_path=/; }
+    [ "$s" = create-attempt ] || [ "$s" = raw-attempt-http ] && { warm_paths="$(attempt_files "$s")-warm-all.txt"; warm_path=/; }
     local warm_requests=""
     [ "$s" = webhook ] && { bench_sign_webhooks "$logs/webhooks-warm-all.tsv"; warm_requests="$logs/webhooks-warm-all.tsv.signed"; }
     if [ "$s" = webhook-duplicate ]; then

@@ -240,14 +240,10 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     public async Task UpdateAsync(InvoiceHeader invoice, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(UpdateHeaderSql);
-        var parameters = new Dictionary<string, object?>
+        var parameters = StatementBatch.ToDictionary(new
         {
-            ["Id"] = invoice.Id,
-            ["TenantId"] = invoice.TenantId,
-            ["Status"] = StatusNames.Of(invoice.Status),
-            ["UpdatedAt"] = invoice.UpdatedAt.ToDateTimeUtc(),
-            ["PaymentInitiatedAt"] = invoice.PaymentInitiatedAt?.ToDateTimeUtc(),
-        };
+            invoice.Id, invoice.TenantId, Status = StatusNames.Of(invoice.Status), invoice.UpdatedAt, invoice.PaymentInitiatedAt,
+        });
         AppendEvents(sql, parameters, invoice.PendingEvents, raised => EventPayload.Of(invoice, raised));
         await session.WriteAsync(sql.ToString(), parameters, cancellationToken);
         invoice.MarkSaved();
