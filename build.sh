@@ -40,7 +40,7 @@ apt_install() {
 }
 
 find_tool() { # first of the given names found on PATH or in the sbin directories
-  local name
+  local name dir
   for name in "$@"; do
     if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
     for dir in /usr/sbin /usr/local/sbin /sbin; do
