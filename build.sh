@@ -730,6 +730,9 @@ usage() {
   exit "${1:-0}"
 }
 
+# Sourced rather than run (tests/PayTrust.Application.Tests/BuildScriptTests.cs): the functions only, no verb.
+[[ "${BASH_SOURCE[0]}" != "$0" ]] && return 0
+
 verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   run) cmd_run "$@";;

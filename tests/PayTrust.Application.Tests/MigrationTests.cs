@@ -10,7 +10,7 @@ namespace PayTrust.Application.Tests;
 public class MigrationTests(EmptyTestDatabase database) : IClassFixture<EmptyTestDatabase>
 {
     private static readonly string[] RealScripts = Directory
-        .GetFiles(Path.Combine(RepositoryRoot(), "db", "migrations"), "*.sql")
+        .GetFiles(Path.Combine(RepositoryFiles.Root, "db", "migrations"), "*.sql")
         .Select(Path.GetFileName)
         .Order(StringComparer.Ordinal)
         .ToArray()!;
@@ -120,16 +120,5 @@ public class MigrationTests(EmptyTestDatabase database) : IClassFixture<EmptyTes
         Assert.False(unreachable.Reachable);
         Assert.False(unreachable.IsReady);
         Assert.False(string.IsNullOrEmpty(unreachable.Error));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PayTrust.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 }
