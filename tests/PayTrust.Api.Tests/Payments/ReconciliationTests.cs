@@ -282,6 +282,37 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public async Task The_check_reads_every_invoice_once_across_pages_even_when_they_share_an_updated_at(int pageSize)
+    {
+        // Five invoices stamped with one instant later than any other invoice of the class: pages of one, two (the last
+        // page short) and five (a full page, then an empty one) must each see all five once, ties broken by id.
+        var tenant = await factory.CreateTenantAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await InvoiceApi.CreateIdAsync(factory, tenant));
+        }
+
+        var stamp = Instant.FromUtc(2999, 1, 1, 0, 0);
+        await ExecuteAsync("UPDATE invoices SET updated_at = @Stamp, overpayment_amount = 7 WHERE id IN @Ids", new { Stamp = stamp.ToDateTimeUtc(), Ids = ids });
+        try
+        {
+            var violations = await CheckAsync(stamp, pageSize);
+
+            Assert.Equal(ids.Order().ToArray(), violations.Select(v => v.InvoiceId).Order().ToArray());
+            Assert.All(violations, v => Assert.Equal(InvariantRules.Overpayment, v.Rule));
+            Assert.Empty(await CheckAsync(stamp + Duration.FromSeconds(1), pageSize));
+        }
+        finally
+        {
+            await ExecuteAsync("UPDATE invoices SET overpayment_amount = 0 WHERE id IN @Ids", new { Ids = ids });
+        }
+    }
+
     [Fact]
     public async Task A_ledger_written_by_payments_webhooks_and_reconciliation_breaks_no_invariant()
     {
@@ -311,10 +342,10 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReconcilePendingAttempts(limit, PendingAfter));
     }
 
-    private async Task<IReadOnlyList<InvariantViolation>> CheckAsync(Instant? since)
+    private async Task<IReadOnlyList<InvariantViolation>> CheckAsync(Instant? since, int pageSize = CheckInvariants.DefaultPageSize)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CheckInvariants(since));
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CheckInvariants(since, pageSize));
     }
 
     private async Task<JsonElement> PostXenditWebhookAsync(string xenditId, bool markPaid = false)

@@ -10,9 +10,16 @@ namespace PayTrust.Application.Features.Reconciliation;
 /// Checks the money invariants (spec §7.7) of invoices updated at or after <paramref name="UpdatedSince"/>, or of all
 /// invoices when it is null (the worker's first pass). Each violation is logged at Critical naming the invoice and
 /// the rule, and counted on <c>paytrust.invariant.violations</c>. Read-only: nothing is repaired, because the right
-/// repair depends on which side is wrong, and a person must judge that.
+/// repair depends on which side is wrong, and a person must judge that. The invoices are read
+/// <paramref name="PageSize"/> at a time, in order of (updated_at, id), so no statement runs long however large the
+/// ledger grows.
 /// </summary>
-public sealed record CheckInvariants(Instant? UpdatedSince) : IQuery<IReadOnlyList<InvariantViolation>>;
+public sealed record CheckInvariants(Instant? UpdatedSince, int PageSize = CheckInvariants.DefaultPageSize)
+    : IQuery<IReadOnlyList<InvariantViolation>>
+{
+    /// <summary>A page costs two index look-ups per invoice: a few milliseconds, short enough not to hold up payments.</summary>
+    public const int DefaultPageSize = 1000;
+}
 
 /// <summary>One broken invariant of one invoice; <see cref="Detail"/> states the numbers that disagree.</summary>
 public sealed record InvariantViolation(Guid TenantId, Guid InvoiceId, string Rule, string Detail);
@@ -39,44 +46,49 @@ public static class InvariantRules
 internal sealed class CheckInvariantsHandler(IDbSession session, ReconciliationMetrics metrics, ILogger<CheckInvariantsHandler> logger)
     : IQueryHandler<CheckInvariants, IReadOnlyList<InvariantViolation>>
 {
-    // One statement, so one consistent snapshot: a payment row and the invoice amounts it changed commit together,
-    // so a payment being applied right now is seen whole or not at all — never as a violation. The outer WHERE
-    // repeats the rules so only suspects leave the database; which rules each breaks is decided below.
-    private const string Sql = """
-        SELECT c.TenantId, c.InvoiceId, c.Status, c.TotalAmount, c.AmountPaid, c.OverpaymentAmount, c.InstallmentsTotal, c.AppliedTotal
-        FROM (
-            SELECT i.tenant_id AS TenantId, i.id AS InvoiceId, i.status AS Status, i.total_amount AS TotalAmount,
-                   i.amount_paid AS AmountPaid, i.overpayment_amount AS OverpaymentAmount,
-                   CAST((SELECT SUM(s.amount) FROM invoice_installments s WHERE s.invoice_id = i.id) AS SIGNED) AS InstallmentsTotal,
-                   CAST((SELECT COALESCE(SUM(p.amount), 0) FROM payments p
-                         WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1) AS SIGNED) AS AppliedTotal
-            FROM invoices i
-            WHERE @Since IS NULL OR i.updated_at >= @Since
-        ) c
-        WHERE (c.InstallmentsTotal IS NOT NULL AND c.InstallmentsTotal <> c.TotalAmount)
-           OR c.AppliedTotal <> c.AmountPaid
-           OR c.OverpaymentAmount <> GREATEST(0, c.AmountPaid - c.TotalAmount)
-           OR (c.Status = 'fully_paid' AND (c.AmountPaid < c.TotalAmount OR c.AmountPaid = 0))
-           OR (c.Status <> 'fully_paid' AND c.AmountPaid >= c.TotalAmount AND c.AmountPaid > 0)
-           OR (c.Status = 'partially_paid' AND NOT (c.AmountPaid > 0 AND c.AmountPaid < c.TotalAmount))
-           OR (c.Status IN ('draft', 'pending', 'failed') AND c.AmountPaid <> 0)
-        ORDER BY c.InvoiceId
+    // Each page is one statement, so one consistent snapshot: a payment row and the invoice amounts it changed commit
+    // together, so a payment being applied right now is seen whole or not at all, never as a violation. Pages follow
+    // ix_invoices_updated from the last (updated_at, id) seen; an invoice updated after its page was read moves past
+    // the cursor and is read again, later in this walk or in the next check (which looks back a little: see the worker).
+    private const string PageSql = """
+        SELECT i.tenant_id AS TenantId, i.id AS InvoiceId, i.status AS Status, i.total_amount AS TotalAmount,
+               i.amount_paid AS AmountPaid, i.overpayment_amount AS OverpaymentAmount, i.updated_at AS UpdatedAt,
+               CAST((SELECT SUM(s.amount) FROM invoice_installments s WHERE s.invoice_id = i.id) AS SIGNED) AS InstallmentsTotal,
+               CAST((SELECT COALESCE(SUM(p.amount), 0) FROM payments p
+                     WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id AND p.applied = 1) AS SIGNED) AS AppliedTotal
+        FROM invoices i FORCE INDEX (ix_invoices_updated)
+        WHERE i.updated_at > @AfterUpdatedAt OR (i.updated_at = @AfterUpdatedAt AND i.id > @AfterId)
+        ORDER BY i.updated_at, i.id
+        LIMIT @PageSize
         """;
+
+    // Before every invoice: DATETIME's least value, and an id that sorts before every id.
+    private static readonly DateTime Beginning = new(1000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public async ValueTask<IReadOnlyList<InvariantViolation>> Handle(CheckInvariants query, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var suspects = await connection.QueryAsync<Row>(new CommandDefinition(
-            Sql, new { Since = query.UpdatedSince?.ToDateTimeUtc() }, cancellationToken: cancellationToken));
-        var violations = suspects.SelectMany(Violations).ToArray();
-        foreach (var violation in violations)
+        var violations = new List<InvariantViolation>();
+        var after = (UpdatedAt: query.UpdatedSince?.ToDateTimeUtc() ?? Beginning, Id: "");
+        while (true)
         {
-            logger.LogCritical("Money invariant {Rule} violated by invoice {InvoiceId} of tenant {TenantId}: {Detail}",
-                violation.Rule, violation.InvoiceId, violation.TenantId, violation.Detail);
-            metrics.Violation(violation.Rule);
-        }
+            var page = (await connection.QueryAsync<Row>(new CommandDefinition(
+                PageSql, new { AfterUpdatedAt = after.UpdatedAt, AfterId = after.Id, query.PageSize }, cancellationToken: cancellationToken))).AsList();
+            foreach (var violation in page.SelectMany(Violations))
+            {
+                logger.LogCritical("Money invariant {Rule} violated by invoice {InvoiceId} of tenant {TenantId}: {Detail}",
+                    violation.Rule, violation.InvoiceId, violation.TenantId, violation.Detail);
+                metrics.Violation(violation.Rule);
+                violations.Add(violation);
+            }
 
-        return violations;
+            if (page.Count < query.PageSize)
+            {
+                return violations;
+            }
+
+            after = (page[^1].UpdatedAt, page[^1].InvoiceId.ToString());
+        }
     }
 
     private static IEnumerable<InvariantViolation> Violations(Row row)
@@ -116,5 +128,6 @@ internal sealed class CheckInvariantsHandler(IDbSession session, ReconciliationM
     }
 
     private sealed record Row(
-        Guid TenantId, Guid InvoiceId, string Status, long TotalAmount, long AmountPaid, long OverpaymentAmount, long? InstallmentsTotal, long AppliedTotal);
+        Guid TenantId, Guid InvoiceId, string Status, long TotalAmount, long AmountPaid, long OverpaymentAmount, DateTime UpdatedAt,
+        long? InstallmentsTotal, long AppliedTotal);
 }
