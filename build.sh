@@ -730,8 +730,9 @@ usage() {
   exit "${1:-0}"
 }
 
-# Sourced rather than run (tests/PayTrust.Application.Tests/BuildScriptTests.cs): the functions only, no verb.
-[[ "${BASH_SOURCE[0]}" != "$0" ]] && return 0
+# Sourced rather than run (tests/PayTrust.Application.Tests/BuildScriptTests.cs): the functions only, no verb. The
+# sourcing shell keeps what the lines above set: set -euo pipefail and the paths.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then return 0; fi
 
 verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in

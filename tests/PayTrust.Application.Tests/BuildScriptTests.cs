@@ -21,12 +21,18 @@ public class BuildScriptTests
     }
 
     [Fact]
-    public async Task A_tool_outside_PATH_is_found_in_the_sbin_directories()
+    public async Task A_tool_outside_PATH_is_found_in_the_sbin_directories_and_the_callers_variables_are_left_alone()
     {
-        // Debian puts mariadbd in /usr/sbin, which a non-root user's PATH often lacks.
-        var output = await BashAsync("""PATH=/nonexistent find_tool ldconfig""");
+        // Debian puts mariadbd in /usr/sbin, which a non-root user's PATH often lacks; the search that finds it there
+        // once left dir=/usr/sbin in db_start.
+        var output = await BashAsync("""
+            probe() { local dir=/kept/by/caller; PATH=/nonexistent find_tool ldconfig; echo "$dir"; }
+            probe
+            """);
 
-        Assert.Single(output, line => line.EndsWith("/sbin/ldconfig", StringComparison.Ordinal));
+        Assert.Equal(2, output.Length);
+        Assert.EndsWith("/sbin/ldconfig", output[0], StringComparison.Ordinal);
+        Assert.Equal("/kept/by/caller", output[1]);
     }
 
     private static async Task<string[]> BashAsync(string script)
@@ -38,10 +44,10 @@ public class BuildScriptTests
         start.ArgumentList.Add(Path.Combine(RepositoryFiles.Root, "build.sh"));
         using var bash = Process.Start(start)!;
         bash.StandardInput.Close();
-        var output = await bash.StandardOutput.ReadToEndAsync();
-        var errors = await bash.StandardError.ReadToEndAsync();
+        var output = bash.StandardOutput.ReadToEndAsync();
+        var errors = bash.StandardError.ReadToEndAsync();
         await bash.WaitForExitAsync();
-        Assert.True(bash.ExitCode == 0, $"bash exited with {bash.ExitCode}: {errors}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(bash.ExitCode == 0, $"bash exited with {bash.ExitCode}: {await errors}");
+        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -285,32 +285,49 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    [InlineData(5)]
-    public async Task The_check_reads_every_invoice_once_across_pages_even_when_they_share_an_updated_at(int pageSize)
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public async Task The_check_reads_every_invoice_once_across_pages_ties_and_microseconds_included(int pageSize)
     {
-        // Five invoices stamped with one instant later than any other invoice of the class: pages of one, two (the last
-        // page short) and five (a full page, then an empty one) must each see all five once, ties broken by id.
+        // Six invoices stamped later than any other of the class, two at each of three instants a microsecond apart,
+        // the stamps given against id order: a walk that ignored the id on ties, or lost the microseconds, would skip
+        // or repeat some of them at one of these page sizes (short last page, exactly full pages, all in one).
         var tenant = await factory.CreateTenantAsync();
         var ids = new List<Guid>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 6; i++)
         {
             ids.Add(await InvoiceApi.CreateIdAsync(factory, tenant));
         }
 
         var stamp = Instant.FromUtc(2999, 1, 1, 0, 0);
-        await ExecuteAsync("UPDATE invoices SET updated_at = @Stamp, overpayment_amount = 7 WHERE id IN @Ids", new { Stamp = stamp.ToDateTimeUtc(), Ids = ids });
+        var ordered = ids.Order().ToArray();
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            var stampedAt = stamp + Duration.FromTicks((ordered.Length - 1 - i) / 2 * 10);
+            await ExecuteAsync("UPDATE invoices SET updated_at = @At, overpayment_amount = 7 WHERE id = @Id", new { At = stampedAt.ToDateTimeUtc(), Id = ordered[i] });
+        }
+
         try
         {
             var violations = await CheckAsync(stamp, pageSize);
 
-            Assert.Equal(ids.Order().ToArray(), violations.Select(v => v.InvoiceId).Order().ToArray());
+            Assert.Equal(ordered, violations.Select(v => v.InvoiceId).Order().ToArray());
             Assert.All(violations, v => Assert.Equal(InvariantRules.Overpayment, v.Rule));
             Assert.Empty(await CheckAsync(stamp + Duration.FromSeconds(1), pageSize));
         }
         finally
         {
-            await ExecuteAsync("UPDATE invoices SET overpayment_amount = 0 WHERE id IN @Ids", new { Ids = ids });
+            // Clean and back among the class's other invoices, so the next page size sees only its own six.
+            await ExecuteAsync("UPDATE invoices SET overpayment_amount = 0, updated_at = @Now WHERE id IN @Ids",
+                new { Now = factory.Clock.GetCurrentInstant().ToDateTimeUtc(), Ids = ids });
         }
+    }
+
+    [Fact]
+    public async Task A_page_size_below_one_is_refused()
+    {
+        await Assert.ThrowsAsync<FluentValidation.ValidationException>(async () => await CheckAsync(null, 0));
     }
 
     [Fact]
@@ -344,8 +361,10 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
 
     private async Task<IReadOnlyList<InvariantViolation>> CheckAsync(Instant? since, int pageSize = CheckInvariants.DefaultPageSize)
     {
+        // A walk whose cursor stopped moving would never end: fail it instead.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CheckInvariants(since, pageSize));
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CheckInvariants(since, pageSize), timeout.Token);
     }
 
     private async Task<JsonElement> PostXenditWebhookAsync(string xenditId, bool markPaid = false)
