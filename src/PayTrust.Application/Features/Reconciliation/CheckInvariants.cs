@@ -19,7 +19,7 @@ public sealed record CheckInvariants(Instant? UpdatedSince, int PageSize = Check
     : IQuery<IReadOnlyList<InvariantViolation>>
 {
     /// <summary>
-    /// A page of 1,000 took 10–20 ms on the 2 vCPU bench machine (a range read, then per invoice its row and the
+    /// A page of 1,000 took 20–30 ms on the 2 vCPU bench machine (a range read, then per invoice its row and the
     /// look-ups of its installments and payments): short enough not to hold up payments.
     /// </summary>
     public const int DefaultPageSize = 1000;
