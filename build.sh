@@ -535,7 +535,9 @@ cmd_bench() {
   BENCH_BARE_PID=$!
   local api=$BENCH_API_PID bare=$BENCH_BARE_PID floor_port="" attempts=""
   BENCH_FLOOR_PID=""
-  for s in "${scenarios[@]}"; do case "$s" in create-attempt|raw-attempt-http) attempts=1;; esac; done
+  # The scenarios that take attempts on draft invoices, and the prefix of their path files (see bench_attempt_paths).
+  attempt_files() { case "$1" in create-attempt) echo "$logs/attempts";; raw-attempt-http) echo "$logs/floor-attempts";; esac; }
+  for s in "${scenarios[@]}"; do [ -z "$(attempt_files "$s")" ] || attempts=1; done
   if [ -n "$attempts" ]; then # create-attempt's baseline, raw-attempt-http: the attempt SQL behind bare HTTP
     floor_port=$(free_port)
     dotnet "$BENCH_RAW_DLL" serve-attempts "$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench);Connection Reset=false" \
@@ -565,7 +567,6 @@ cmd_bench() {
 
   declare -A result=()
   port_of() { case "$1" in bare) echo "$bare_port";; raw-attempt-http) echo "$floor_port";; *) echo "$api_port";; esac; }
-  attempt_files() { if [ "$1" = raw-attempt-http ]; then echo "$logs/floor-attempts"; else echo "$logs/attempts"; fi; }
   measure_once() {
     [ -z "${result[$1]:-}" ] || return 0
     say "Measuring $1"
@@ -574,8 +575,8 @@ cmd_bench() {
       measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant")
     else
       [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
-      if [ "$1" = create-attempt ] || [ "$1" = raw-attempt-http ]; then
-        local files; files=$(attempt_files "$1")
+      local files; files=$(attempt_files "$1")
+      if [ -n "$files" ]; then
         measured=$(BENCH_PATHS_WARM="$files-warm.txt" BENCH_PATHS_MEASURE="$files-measure.txt" bench_measure "$1" "$(port_of "$1")" / "")
         local sent available; sent=$(awk '{ print $6 }' <<<"$measured"); available=$(wc -l <"$files-measure.txt")
         if [ "${sent%.*}" -gt "$available" ]; then # a repeat only hands back the open attempt: not an attempt figure
@@ -615,7 +616,8 @@ cmd_bench() {
     [ -z "${BENCH_RAW[$s]:-}" ] && [ "$s" != bare ] || continue
     local warm_body="" warm_paths="" warm_path="${BENCH_PATH[$s]//\{invoice\}/$invoice}"
     [ -n "${BENCH_BODY[$s]:-}" ] && warm_body="$ROOT/bench/wrk/${BENCH_BODY[$s]}"
-    [ "$s" = create-attempt ] || [ "$s" = raw-attempt-http ] && { warm_paths="$(attempt_files "$s")-warm-all.txt"; warm_path=/; }
+    local files; files=$(attempt_files "$s")
+    [ -z "$files" ] || { warm_paths="$files-warm-all.txt"; warm_path=/; }
     local warm_requests=""
     [ "$s" = webhook ] && { bench_sign_webhooks "$logs/webhooks-warm-all.tsv"; warm_requests="$logs/webhooks-warm-all.tsv.signed"; }
     if [ "$s" = webhook-duplicate ]; then
