@@ -1,3 +1,4 @@
+using Dapper;
 using PayTrust.Infrastructure.Persistence;
 
 namespace PayTrust.Application.Tests;
@@ -42,5 +43,31 @@ public class StatementBatchTests
             "INSERT INTO outbox_events (id, payload) VALUES (@s0_Id, @s0_Payload);\n" +
             "UPDATE invoices SET status = @s1_Status WHERE id = @s1_Id AND @@in_transaction = 1;\n",
             later.ToCommand(CancellationToken.None).CommandText);
+    }
+    [Fact]
+    public void Each_statement_sends_the_values_it_names_under_its_prefix_and_nothing_else()
+    {
+        var batch = new StatementBatch();
+        batch.Add(Update, new { Status = "paid", Id = 1, Unused = "not sent" });
+        batch.Add("UPDATE invoices SET status = @status WHERE id = @Id OR parent_id = @Id", StatementBatch.ToDictionary(new { Status = "pending", Id = 2, Extra = 3 }));
+        batch.Add("COMMIT", null);
+
+        var parameters = (DynamicParameters)batch.ToCommand(CancellationToken.None).Parameters!;
+        Assert.Equal(["s0_Id", "s0_Status", "s1_Id", "s1_status"], parameters.ParameterNames.Order(StringComparer.Ordinal));
+        Assert.Equal("paid", parameters.Get<string>("s0_Status"));
+        Assert.Equal(1, parameters.Get<int>("s0_Id"));
+        Assert.Equal("pending", parameters.Get<string>("s1_status"));
+        Assert.Equal(2, parameters.Get<int>("s1_Id"));
+    }
+
+    [Fact]
+    public void A_name_without_a_value_is_renamed_but_sent_without_one_so_the_server_refuses_it()
+    {
+        var batch = new StatementBatch();
+        batch.Add("DELETE FROM invoices WHERE id = @Missing;;  ", new { Id = 1 });
+
+        var command = batch.ToCommand(CancellationToken.None);
+        Assert.Equal("DELETE FROM invoices WHERE id = @s0_Missing;\n", command.CommandText);
+        Assert.Empty(((DynamicParameters)command.Parameters!).ParameterNames);
     }
 }

@@ -12,9 +12,10 @@ namespace PayTrust.Infrastructure.Persistence;
 /// <summary>Payment attempts in <c>payment_attempts</c>, always read through the tenant where a caller names one.</summary>
 internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAttemptRepository
 {
+    // Of payment_attempts a.
     private const string Columns = """
-        id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway, currency_code, amount,
-        status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at
+        a.id, a.tenant_id, a.invoice_id, a.installment_number, a.attempt_number, a.reference, a.rail, a.gateway, a.currency_code,
+        a.amount, a.status, a.gateway_reference, a.checkout_url, a.failure_code, a.created_at, a.updated_at, a.expires_at
         """;
 
     // The invoice lock and everything read under it in one round trip. All of the invoice's attempts are read
@@ -25,19 +26,24 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // first attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests
     // (docs/benchmarks.md).
     private const string AttemptsSql = $"""
-        SELECT {Columns} FROM payment_attempts
-        WHERE tenant_id = @TenantId AND invoice_id = @Id
-        ORDER BY attempt_number;
+        SELECT {Columns} FROM payment_attempts a
+        WHERE a.tenant_id = @TenantId AND a.invoice_id = @Id
+        ORDER BY a.attempt_number;
         """;
 
     private const string LockWithAttemptsSql = InvoiceRepository.LockForPaymentSql + AttemptsSql;
 
     private const string LockWholeWithAttemptsSql = InvoiceRepository.LockAggregateSql + AttemptsSql;
 
-    // Recording an opened checkout (ADR 21): the invoice's header under the lock, then the one attempt being recorded.
-    private const string LockHeaderWithAttemptSql = InvoiceRepository.LockHeaderSql + $"""
-        SELECT {Columns} FROM payment_attempts
-        WHERE id = @AttemptId AND tenant_id = @TenantId AND invoice_id = @Id;
+    // Recording an opened checkout (ADR 21): the invoice's header under the lock with the one attempt being recorded
+    // joined to it — one statement rather than a second SELECT, about a third less of the server's work for the pair
+    // (docs/benchmarks.md, ninth session). The join locks the attempt's row as well, which this transaction is about
+    // to update anyway; no other writer of an attempt holds its row while it waits for the invoice.
+    private const string LockHeaderWithAttemptSql = $"""
+        SELECT {InvoiceRepository.HeaderColumns}, {Columns}
+        FROM invoices i FORCE INDEX (ux_invoices_tenant_id)
+        LEFT JOIN payment_attempts a ON a.id = @AttemptId AND a.tenant_id = i.tenant_id AND a.invoice_id = i.id
+        WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
     private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
@@ -72,11 +78,18 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     public async Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt)?> LockHeaderAsync(
         Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken)
     {
-        await using var results = await session.QueryMultipleAsync(
+        await using var reader = await session.ExecuteReaderAsync(
             LockHeaderWithAttemptSql, new { TenantId = tenantId, Id = invoiceId, AttemptId = attemptId }, cancellationToken);
-        var invoice = await InvoiceRepository.ReadHeaderAsync(results);
-        var attempt = (await results.ReadAsync<AttemptRow>()).Select(Restore).SingleOrDefault();
-        return invoice is null ? null : (invoice, attempt);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        // The header's columns come first; the attempt's are all null when the invoice has no such attempt.
+        var invoice = InvoiceRepository.ReadHeader(reader);
+        var attemptStart = InvoiceRepository.HeaderColumnCount;
+        var attempt = reader.IsDBNull(attemptStart) ? null : Restore(reader.GetRowParser<AttemptRow>(typeof(AttemptRow), attemptStart)(reader));
+        return (invoice, attempt);
     }
 
     /// <summary>The invoice and its attempts from <see cref="LockWithAttemptsSql"/>; leaves the reader on the result set after them.</summary>
@@ -91,10 +104,13 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
     private static async Task<List<T>> ReadAllAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var parse = reader.GetRowParser<T>();
+        // The parser only once there is a row: making one reads every column's name, and an invoice's first
+        // attempt finds none.
+        Func<DbDataReader, T>? parse = null;
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
+            parse ??= reader.GetRowParser<T>();
             rows.Add(parse(reader));
         }
 
