@@ -45,19 +45,22 @@ public class StatementBatchTests
             later.ToCommand(CancellationToken.None).CommandText);
     }
     [Fact]
-    public void Each_statement_sends_the_values_it_names_under_its_prefix_and_nothing_else()
+    public void Each_statement_sends_the_values_it_names_once_under_its_prefix_and_nothing_else()
     {
         var batch = new StatementBatch();
         batch.Add(Update, new { Status = "paid", Id = 1, Unused = "not sent" });
-        batch.Add("UPDATE invoices SET status = @status WHERE id = @Id OR parent_id = @Id", StatementBatch.ToDictionary(new { Status = "pending", Id = 2, Extra = 3 }));
+        batch.Add("UPDATE invoices SET status = @status WHERE id = @Id OR parent_id = @ID", StatementBatch.ToDictionary(new { Status = "pending", Id = 2, Extra = 3 }));
+        batch.Add("DELETE FROM invoice_installments WHERE invoice_id = @id AND number > @Count", new Dictionary<string, object?> { ["Id"] = 4, ["Count"] = 5 });
         batch.Add("COMMIT", null);
 
-        var parameters = (DynamicParameters)batch.ToCommand(CancellationToken.None).Parameters!;
-        Assert.Equal(["s0_Id", "s0_Status", "s1_Id", "s1_status"], parameters.ParameterNames.Order(StringComparer.Ordinal));
-        Assert.Equal("paid", parameters.Get<string>("s0_Status"));
-        Assert.Equal(1, parameters.Get<int>("s0_Id"));
-        Assert.Equal("pending", parameters.Get<string>("s1_status"));
-        Assert.Equal(2, parameters.Get<int>("s1_Id"));
+        var command = batch.ToCommand(CancellationToken.None);
+        var parameters = (DynamicParameters)command.Parameters!;
+        // One value per name whatever its spelling in the text, named as the parameter object spells it.
+        Assert.Equal(["s0_Id", "s0_Status", "s1_Id", "s1_Status", "s2_Count", "s2_Id"], parameters.ParameterNames.Order(StringComparer.Ordinal));
+        Assert.Equal(("paid", 1), (parameters.Get<string>("s0_Status"), parameters.Get<int>("s0_Id")));
+        Assert.Equal(("pending", 2), (parameters.Get<string>("s1_Status"), parameters.Get<int>("s1_Id")));
+        Assert.Equal((4, 5), (parameters.Get<int>("s2_Id"), parameters.Get<int>("s2_Count")));
+        Assert.Contains("SET status = @s1_status WHERE id = @s1_Id OR parent_id = @s1_ID;", command.CommandText, StringComparison.Ordinal);
     }
 
     [Fact]

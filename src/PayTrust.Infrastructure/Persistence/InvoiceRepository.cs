@@ -72,14 +72,14 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
-    // Recording an opened checkout (ADR 21) locks the same row through the same index but reads only its header:
-    // these columns of invoices i, in HeaderRow's order.
+    // Recording an opened checkout (ADR 21) reads only the invoice's header: these columns of invoices i, in
+    // HeaderRow's order (PaymentAttemptRepository locks them with the attempt joined after them, ADR 25).
     internal const string HeaderColumns = """
         i.id, i.tenant_id, i.external_id, i.parent_invoice_id, i.status, i.currency_code, i.total_amount, i.amount_paid,
         i.overpayment_amount, i.expires_at, i.updated_at, i.payment_initiated_at
         """;
 
-    internal const int HeaderColumnCount = 12;
+    internal static readonly int HeaderColumnCount = HeaderColumns.Split(',').Length;
 
     // All that InvoiceHeader can change.
     private const string UpdateHeaderSql = """

@@ -23,6 +23,7 @@ internal sealed partial class StatementBatch
     private readonly StringBuilder _sql = new();
     private readonly DynamicParameters _parameters = new();
     private readonly List<Func<MySqlException, Exception?>> _conflictHandlers = [];
+    private readonly HashSet<string> _named = new(StringComparer.OrdinalIgnoreCase); // the current statement's values
     private int _count;
 
     public void Add(string sql, object? parameters, Func<MySqlException, Exception?>? onConflict = null)
@@ -31,18 +32,19 @@ internal sealed partial class StatementBatch
         // Trailing separators trimmed: an empty statement in a multi-statement command is an error.
         var statement = sql.AsSpan().TrimEnd().TrimEnd(';');
         GrowFor(statement.Length);
+        _named.Clear();
         var copied = 0;
         foreach (var match in ParameterName().EnumerateMatches(statement))
         {
             var name = statement.Slice(match.Index + 1, match.Length - 1);
             _sql.Append(statement[copied..match.Index]).Append('@').Append(prefix).Append(name);
             copied = match.Index + match.Length;
-            // Only what the statement names is sent: an entity's parameter object often carries more (each value sent
-            // is converted three times over, by Dapper, MySqlConnector and its SQL parser). A name without a value is
-            // left for the server to refuse, as before.
-            if (TryGetValue(parameters, name, out var value))
+            // Only what the statement names is sent, once, under the parameter object's own spelling of the name: an
+            // entity's parameter object often carries more, and each value sent is converted three times over (by
+            // Dapper, MySqlConnector and its SQL parser). A name without a value is left for the server to refuse.
+            if (TryGetValue(parameters, name, out var key, out var value) && _named.Add(key))
             {
-                _parameters.Add(string.Concat(prefix, name), value);
+                _parameters.Add(string.Concat(prefix, key), value);
             }
         }
 
@@ -70,50 +72,56 @@ internal sealed partial class StatementBatch
             ? _conflictHandlers.Select(handler => handler(failure)).FirstOrDefault(translated => translated is not null)
             : null;
 
-    /// <summary>A parameter object's values by name, to extend with more before it is sent.</summary>
-    public static Dictionary<string, object?> ToDictionary(object parameters) =>
-        Properties(parameters.GetType()).ToDictionary(pair => pair.Key, pair => pair.Value.GetValue(parameters), StringComparer.OrdinalIgnoreCase);
+    /// <summary>A parameter object's values by name (without regard to case), to extend with more before it is sent.</summary>
+    public static Dictionary<string, object?> ToDictionary(object parameters) => parameters is IEnumerable<KeyValuePair<string, object?>> pairs
+        ? new Dictionary<string, object?>(pairs, StringComparer.OrdinalIgnoreCase)
+        : Properties(parameters.GetType()).ToDictionary(pair => pair.Key, pair => pair.Value.GetValue(parameters), StringComparer.OrdinalIgnoreCase);
 
-    // By name without case, as MySqlConnector matches parameter names.
-    private static bool TryGetValue(object? parameters, ReadOnlySpan<char> name, out object? value)
+    // By name without regard to case, as MySqlConnector matches parameter names; key is the object's own spelling.
+    private static bool TryGetValue(object? parameters, ReadOnlySpan<char> name, out string key, out object? value)
     {
         switch (parameters)
         {
             case null:
-                value = null;
-                return false;
+                break;
             case Dictionary<string, object?> values when values.Comparer == StringComparer.OrdinalIgnoreCase:
-                return values.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out value);
+                return values.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out key!, out value);
             case IEnumerable<KeyValuePair<string, object?>> pairs:
                 foreach (var pair in pairs)
                 {
                     if (name.Equals(pair.Key, StringComparison.OrdinalIgnoreCase))
                     {
-                        value = pair.Value;
+                        (key, value) = (pair.Key, pair.Value);
                         return true;
                     }
                 }
 
-                value = null;
-                return false;
+                break;
             default:
-                var found = Properties(parameters.GetType()).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var property);
-                value = found ? property!.GetValue(parameters) : null;
-                return found;
+                if (Properties(parameters.GetType()).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out key!, out var property))
+                {
+                    value = property.GetValue(parameters);
+                    return true;
+                }
+
+                break;
         }
+
+        (key, value) = (string.Empty, null);
+        return false;
     }
 
     private static Dictionary<string, PropertyInfo> Properties(Type type) =>
         PropertiesByType.GetOrAdd(type, static type => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(property => property.Name, StringComparer.OrdinalIgnoreCase));
 
-    // Room for a whole statement at once (its prefixes included): grown by appends, the text was copied chunk by
-    // chunk from 16 characters up, and the batch builds a lock statement of some 1,700 on every payment.
-    private void GrowFor(int length) => _sql.EnsureCapacity(_sql.Length + length + 64);
+    // Room for the statement before its pieces are appended one by one (it grows a little more by its prefixes):
+    // otherwise the text grows in a chain of small chunks, and a payment lock is some 1,700 characters.
+    private void GrowFor(int length) => _sql.EnsureCapacity(_sql.Length + length + 128);
 
     private static string Prefix(int position) => position < Prefixes.Length ? Prefixes[position] : $"s{position}_";
 
     // A parameter reference: @Name, never @@system variables.
-    [GeneratedRegex(@"(?<![@\w])@(\w+)")]
+    [GeneratedRegex(@"(?<![@\w])@\w+")]
     private static partial Regex ParameterName();
 }
