@@ -90,6 +90,36 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task A_rollback_with_a_reader_left_open_still_discards_the_transaction_before_the_pooled_connection_is_reused()
+    {
+        await (await SessionAsync()).DisposeAsync(); // the probe table
+        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
+        }.ConnectionString);
+        var abandoned = NewId();
+        await using (var session = new DbSession(dataSource))
+        {
+            await session.BeginAsync(CancellationToken.None);
+            await session.ExecuteNowAsync(Insert, new { Id = abandoned, Note = "abandoned" }, CancellationToken.None);
+            // As a handler that fails between reading and disposing its reader leaves it.
+            _ = await session.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = abandoned }, CancellationToken.None);
+            await session.RollbackAsync(CancellationToken.None);
+        }
+
+        // The next session on the same connection: its START TRANSACTION would commit a transaction left open.
+        var next = NewId();
+        await using (var session = new DbSession(dataSource))
+        {
+            await session.BeginAsync(CancellationToken.None);
+            await session.ExecuteNowAsync(Insert, new { Id = next, Note = "next" }, CancellationToken.None);
+            await session.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["next"], await NotesAsync(abandoned, next));
+    }
+
+    [Fact]
     public async Task Outside_a_transaction_a_write_runs_at_once_and_a_transaction_that_sent_nothing_commits_without_a_statement()
     {
         await using var session = await SessionAsync();

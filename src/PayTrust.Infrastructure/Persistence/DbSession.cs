@@ -21,6 +21,9 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     private MySqlConnection? _connection;
     private TransactionState _transaction;
     private readonly List<QueuedWrite> _queued = [];
+    // The reader last handed out, which may still be open: only the last can be, since the driver refuses any
+    // command on a connection while a reader is open on it.
+    private IAsyncDisposable? _lastReader;
 
     private enum TransactionState { None, Begun, Started }
 
@@ -78,6 +81,15 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         {
             try
             {
+                // A reader still open (a handler that failed between reading and disposing it) would make the driver
+                // refuse the ROLLBACK as "already in use", and the pooled connection would go back with the
+                // transaction open, for the next session's START TRANSACTION to commit (ADR 17).
+                if (_lastReader is { } reader)
+                {
+                    _lastReader = null;
+                    await reader.DisposeAsync();
+                }
+
                 await _connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: cancellationToken));
             }
             catch (MySqlException)
@@ -133,23 +145,30 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         ReadAsync(sql, parameters, (connection, command) => connection.ExecuteReaderAsync(command), cancellationToken);
 
     private async Task<T> ReadAsync<T>(string sql, object parameters, Func<MySqlConnection, CommandDefinition, Task<T>> read, CancellationToken cancellationToken)
+        where T : IAsyncDisposable
     {
         var connection = await OpenAsync(cancellationToken);
         if (!HasUnsent)
         {
-            return await read(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            return Tracked(await read(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
 
         var batch = TakeUnsent();
         batch.AddUnprefixed(sql, parameters);
         try
         {
-            return await read(connection, batch.ToCommand(cancellationToken));
+            return Tracked(await read(connection, batch.ToCommand(cancellationToken)));
         }
         catch (MySqlException failure) when (batch.Translate(failure) is { } translated)
         {
             throw translated;
         }
+    }
+
+    private T Tracked<T>(T reader) where T : IAsyncDisposable
+    {
+        _lastReader = reader;
+        return reader;
     }
 
     public async ValueTask DisposeAsync()
