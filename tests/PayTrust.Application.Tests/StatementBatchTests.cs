@@ -44,6 +44,7 @@ public class StatementBatchTests
             "UPDATE invoices SET status = @s1_Status WHERE id = @s1_Id AND @@in_transaction = 1;\n",
             later.ToCommand(CancellationToken.None).CommandText);
     }
+
     [Fact]
     public void Each_statement_sends_the_values_it_names_once_under_its_prefix_and_nothing_else()
     {

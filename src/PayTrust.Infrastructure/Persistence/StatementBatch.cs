@@ -33,6 +33,7 @@ internal sealed partial class StatementBatch
         var statement = sql.AsSpan().TrimEnd().TrimEnd(';');
         GrowFor(statement.Length);
         _named.Clear();
+        var named = _named.GetAlternateLookup<ReadOnlySpan<char>>();
         var copied = 0;
         foreach (var match in ParameterName().EnumerateMatches(statement))
         {
@@ -41,9 +42,11 @@ internal sealed partial class StatementBatch
             copied = match.Index + match.Length;
             // Only what the statement names is sent, once, under the parameter object's own spelling of the name: an
             // entity's parameter object often carries more, and each value sent is converted three times over (by
-            // Dapper, MySqlConnector and its SQL parser). A name without a value is left for the server to refuse.
-            if (TryGetValue(parameters, name, out var key, out var value) && _named.Add(key))
+            // Dapper, MySqlConnector and its SQL parser). A name without a value is left for the server to refuse. A
+            // repeated name (an invoice write repeats @Id for every line) is neither looked up nor read again.
+            if (!named.Contains(name) && TryGetValue(parameters, name, out var key, out var value))
             {
+                _named.Add(key);
                 _parameters.Add(string.Concat(prefix, key), value);
             }
         }
