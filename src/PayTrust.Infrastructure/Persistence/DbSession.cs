@@ -18,6 +18,9 @@ namespace PayTrust.Infrastructure.Persistence;
 /// </summary>
 internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsyncDisposable
 {
+    private const string StartTransaction = "START TRANSACTION";
+    private const string Commit = "COMMIT";
+
     private MySqlConnection? _connection;
     private TransactionState _transaction;
     private readonly List<QueuedWrite> _queued = [];
@@ -67,7 +70,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         }
 
         var batch = TakeUnsent();
-        batch.Add("COMMIT", null);
+        batch.Add(Commit, null);
         await ExecuteAsync(await OpenAsync(cancellationToken), batch, cancellationToken);
         _transaction = TransactionState.None;
     }
@@ -128,7 +131,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             return;
         }
 
-        var batch = TakeUnsent();
+        var batch = TakeUnsent(sql.Length);
         batch.Add(sql, parameters);
         await ExecuteAsync(connection, batch, cancellationToken);
     }
@@ -153,7 +156,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             return Tracked(await read(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
         }
 
-        var batch = TakeUnsent();
+        var batch = TakeUnsent(sql.Length);
         batch.AddUnprefixed(sql, parameters);
         try
         {
@@ -180,12 +183,18 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
 
     private bool HasUnsent => _transaction == TransactionState.Begun || _queued.Count > 0;
 
-    private StatementBatch TakeUnsent()
+    private StatementBatch TakeUnsent(int moreLength = 0)
     {
-        var batch = new StatementBatch();
+        var length = moreLength + StartTransaction.Length + Commit.Length;
+        foreach (var write in _queued)
+        {
+            length += write.Sql.Length;
+        }
+
+        var batch = new StatementBatch(length);
         if (_transaction == TransactionState.Begun)
         {
-            batch.Add("START TRANSACTION", null);
+            batch.Add(StartTransaction, null);
             // From here the server has (or, if this round trip fails, may have) a transaction to end.
             _transaction = TransactionState.Started;
         }

@@ -81,6 +81,13 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
 
     internal static readonly int HeaderColumnCount = HeaderColumns.Split(',').Length;
 
+    // The rows the payment paths read (RowParser: made once, not once per payment). A payment lock's row is the
+    // invoice's columns, then an installment's; the header is the first columns of the checkout-recording lock.
+    private static readonly int InstallmentColumnStart = InvoiceColumns.Split(',').Length;
+    private static readonly RowParser<InvoiceRow> PaymentLockInvoice = new(0, InstallmentColumnStart);
+    private static readonly RowParser<InstallmentRow> PaymentLockInstallment = new(InstallmentColumnStart);
+    private static readonly RowParser<HeaderRow> Header = new(0, HeaderColumnCount);
+
     // All that InvoiceHeader can change.
     private const string UpdateHeaderSql = """
         UPDATE invoices SET status = @Status, updated_at = @UpdatedAt, payment_initiated_at = @PaymentInitiatedAt
@@ -256,7 +263,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     /// <summary>The reader's row, from its first <see cref="HeaderColumnCount"/> columns (<see cref="HeaderColumns"/>), as an <see cref="InvoiceHeader"/>.</summary>
     internal static InvoiceHeader ReadHeader(DbDataReader reader)
     {
-        var row = reader.GetRowParser<HeaderRow>(typeof(HeaderRow), 0, HeaderColumnCount)(reader);
+        var row = Header.Read(reader);
         var currency = Currency.Parse(row.CurrencyCode);
         return new InvoiceHeader(
             row.Id, row.TenantId, row.ExternalId, row.ParentInvoiceId, StatusNames.Parse(row.Status), new Money(row.TotalAmount, currency),
@@ -327,20 +334,15 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     /// </summary>
     internal static async Task<Invoice?> ReadForPaymentAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        // Each row is the invoice's columns, then an installment's from Number on (all null when it has none).
-        var installmentStart = reader.GetOrdinal("number");
-        var readInvoice = reader.GetRowParser<InvoiceRow>(typeof(InvoiceRow), 0, installmentStart);
-        // Made only for an invoice with installments: making a parser reads every column's name.
-        Func<DbDataReader, InstallmentRow>? readInstallment = null;
+        // Each row is the invoice's columns, then an installment's (all null when it has none).
         InvoiceRow? invoice = null;
         var installments = new List<InstallmentRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            invoice ??= readInvoice(reader);
-            if (!reader.IsDBNull(installmentStart))
+            invoice ??= PaymentLockInvoice.Read(reader);
+            if (!reader.IsDBNull(InstallmentColumnStart))
             {
-                readInstallment ??= reader.GetRowParser<InstallmentRow>(typeof(InstallmentRow), installmentStart);
-                installments.Add(readInstallment(reader));
+                installments.Add(PaymentLockInstallment.Read(reader));
             }
         }
 

@@ -48,6 +48,11 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
+    // The rows read under those locks (RowParser: made once, not once per payment).
+    private static readonly RowParser<AttemptRow> LockedAttempts = new();
+    private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount);
+    private static readonly RowParser<PaymentRepository.PaymentRow> TransactionPayment = new();
+
     private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
     private const string InsertSql = """
@@ -89,8 +94,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
         // The header's columns come first; the attempt's are all null when the invoice has no such attempt.
         var invoice = InvoiceRepository.ReadHeader(reader);
-        var attemptStart = InvoiceRepository.HeaderColumnCount;
-        var attempt = reader.IsDBNull(attemptStart) ? null : Restore(reader.GetRowParser<AttemptRow>(typeof(AttemptRow), attemptStart)(reader));
+        var attempt = reader.IsDBNull(InvoiceRepository.HeaderColumnCount) ? null : Restore(RecordedAttempt.Read(reader));
         return (invoice, attempt);
     }
 
@@ -99,21 +103,17 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     {
         var invoice = await InvoiceRepository.ReadForPaymentAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var all = await ReadAllAsync<AttemptRow>(reader, cancellationToken);
+        var all = await ReadAllAsync(reader, LockedAttempts, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         return invoice is null ? null : new InvoiceAttempts(invoice, all.Select(Restore).ToArray());
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadAllAsync<T>(DbDataReader reader, RowParser<T> parser, CancellationToken cancellationToken)
     {
-        // The parser only once there is a row: making one reads every column's name, and an invoice's first
-        // attempt finds none.
-        Func<DbDataReader, T>? parse = null;
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            parse ??= reader.GetRowParser<T>();
-            rows.Add(parse(reader));
+            rows.Add(parser.Read(reader));
         }
 
         return rows;
@@ -126,7 +126,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
             LockWithAttemptsSql + TransactionPaymentSql,
             new { TenantId = tenantId, Id = invoiceId, Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
         var locked = await ReadLockedAsync(reader, cancellationToken);
-        var payment = (await ReadAllAsync<PaymentRepository.PaymentRow>(reader, cancellationToken)).SingleOrDefault();
+        var payment = (await ReadAllAsync(reader, TransactionPayment, cancellationToken)).SingleOrDefault();
         return locked is null ? null : (locked, payment?.ToPayment());
     }
 

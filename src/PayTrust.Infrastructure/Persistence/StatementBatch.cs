@@ -20,18 +20,25 @@ internal sealed partial class StatementBatch
     // The prefixes of the first statements, made once: a transaction's batch rarely has more than a few.
     private static readonly string[] Prefixes = Enumerable.Range(0, 16).Select(position => $"s{position}_").ToArray();
 
-    private readonly StringBuilder _sql = new();
+    private readonly StringBuilder _sql;
     private readonly DynamicParameters _parameters = new();
     private readonly List<Func<MySqlException, Exception?>> _conflictHandlers = [];
     private readonly HashSet<string> _named = new(StringComparer.OrdinalIgnoreCase); // the current statement's values
     private int _count;
+
+    /// <summary>A batch for statements of about <paramref name="sqlLength"/> characters in all, as written.</summary>
+    public StatementBatch(int sqlLength = 0)
+    {
+        // Room for them once, with their prefixes: a StringBuilder that grows copies its last chunk each time, and a
+        // payment lock alone is some 1,700 characters.
+        _sql = new StringBuilder(sqlLength + sqlLength / 4 + 64);
+    }
 
     public void Add(string sql, object? parameters, Func<MySqlException, Exception?>? onConflict = null)
     {
         var prefix = Prefix(_count++);
         // Trailing separators trimmed: an empty statement in a multi-statement command is an error.
         var statement = sql.AsSpan().TrimEnd().TrimEnd(';');
-        GrowFor(statement.Length);
         _named.Clear();
         var named = _named.GetAlternateLookup<ReadOnlySpan<char>>();
         var copied = 0;
@@ -61,7 +68,6 @@ internal sealed partial class StatementBatch
     /// <summary>The last statement, with its parameters as they are (its result sets are what the caller reads).</summary>
     public void AddUnprefixed(string sql, object parameters)
     {
-        GrowFor(sql.Length);
         _sql.Append(sql);
         _parameters.AddDynamicParams(parameters);
     }
@@ -117,10 +123,6 @@ internal sealed partial class StatementBatch
     private static Dictionary<string, PropertyInfo> Properties(Type type) =>
         PropertiesByType.GetOrAdd(type, static type => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(property => property.Name, StringComparer.OrdinalIgnoreCase));
-
-    // Room for the statement before its pieces are appended one by one (it grows a little more by its prefixes):
-    // otherwise the text grows in a chain of small chunks, and a payment lock is some 1,700 characters.
-    private void GrowFor(int length) => _sql.EnsureCapacity(_sql.Length + length + 128);
 
     private static string Prefix(int position) => position < Prefixes.Length ? Prefixes[position] : $"s{position}_";
 

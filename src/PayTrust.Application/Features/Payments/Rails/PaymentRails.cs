@@ -68,8 +68,12 @@ public sealed class PaymentRails(IEnumerable<IPaymentRail> rails, PaymentMetrics
         var elapsed = Stopwatch.GetElapsedTime(started);
         metrics.Record(rail.Code, gateway, operation, result.Outcome, result.Failure, elapsed);
         var level = result.IsFailed ? LogLevel.Warning : LogLevel.Information;
-        logger.Log(level, "Payment {Operation} on {Rail}/{Gateway} for {AttemptReference}: {Outcome} {FailureCode} {FailureDetail} in {DurationMs:0.0} ms",
-            operation, rail.Code, gateway, reference, OutcomeName(result.Outcome), result.Failure?.Code, result.Detail, elapsed.TotalMilliseconds);
+        if (logger.IsEnabled(level))
+        {
+            logger.Log(level, "Payment {Operation} on {Rail}/{Gateway} for {AttemptReference}: {Outcome} {FailureCode} {FailureDetail} in {DurationMs:0.0} ms",
+                operation, rail.Code, gateway, reference, OutcomeName(result.Outcome), result.Failure?.Code, result.Detail, elapsed.TotalMilliseconds);
+        }
+
         return result;
     }
 
