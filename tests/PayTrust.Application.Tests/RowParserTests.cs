@@ -10,10 +10,15 @@ namespace PayTrust.Application.Tests;
 /// </summary>
 public class RowParserTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    // Two columns of something else first, then the row's: the payment locks read their rows from an offset the same way.
-    private const string Statement = "SELECT 'x' AS ignored, 0 AS also_ignored, @Number AS number, @Note AS note, @DueDate AS due_date";
+    // Two columns of something else first, then the row's three, then one more: the payment locks read their rows from
+    // an offset and for a length the same way. From a table, so every reader has the same column types, as a
+    // production statement's do.
+    private const string Statement = """
+        SELECT 'x' AS ignored, 0 AS also_ignored, p.number, p.note, p.due_date, 'y' AS after_the_row
+        FROM row_parser_probe p WHERE p.number = @Number
+        """;
 
-    private static readonly RowParser<Slice> Parser = new(2);
+    private static readonly RowParser<Slice> Parser = new(2, 3);
 
     [Fact]
     public async Task A_kept_parser_reads_each_later_readers_own_row_from_its_offset()
@@ -28,14 +33,17 @@ public class RowParserTests(TestDatabase database) : IClassFixture<TestDatabase>
     }
 
     // Each read on a connection of its own, so no reader, command or session is shared between them.
-    private async Task<Slice> ReadAsync(Slice expected)
+    private async Task<Slice> ReadAsync(Slice stored)
     {
-        DapperTypeHandlers.Register(); // due_date → DueDate, as in the API
         await using var connection = await database.OpenAsync();
-        await using var reader = await connection.ExecuteReaderAsync(Statement, new { expected.Number, expected.Note, expected.DueDate });
+        await connection.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS row_parser_probe (number BIGINT PRIMARY KEY, note VARCHAR(20) NULL, due_date DATETIME NOT NULL);
+            REPLACE INTO row_parser_probe (number, note, due_date) VALUES (@Number, @Note, @DueDate);
+            """, stored);
+        await using var reader = await connection.ExecuteReaderAsync(Statement, new { stored.Number });
         Assert.True(await reader.ReadAsync());
         return Parser.Read(reader);
     }
 
-    private sealed record Slice(int Number, string? Note, DateTime DueDate);
+    private sealed record Slice(long Number, string? Note, DateTime DueDate);
 }

@@ -260,7 +260,10 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         invoice.MarkSaved();
     }
 
-    /// <summary>The reader's row, from its first <see cref="HeaderColumnCount"/> columns (<see cref="HeaderColumns"/>), as an <see cref="InvoiceHeader"/>.</summary>
+    /// <summary>
+    /// The reader's row, from its first <see cref="HeaderColumnCount"/> columns, as an <see cref="InvoiceHeader"/>. The
+    /// statement must begin with <see cref="HeaderColumns"/>: the parser is kept for that layout (RowParser).
+    /// </summary>
     internal static InvoiceHeader ReadHeader(DbDataReader reader)
     {
         var row = Header.Read(reader);

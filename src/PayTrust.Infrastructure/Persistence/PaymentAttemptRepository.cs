@@ -48,12 +48,13 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
-    // The rows read under those locks (RowParser: made once, not once per payment).
+    private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
+
+    // The rows read from these statements (RowParser: made once, not once per payment). LockedAttempts serves both
+    // statements that begin with LockWithAttemptsSql; RecordedAttempt starts after the header's columns.
     private static readonly RowParser<AttemptRow> LockedAttempts = new();
     private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount);
     private static readonly RowParser<PaymentRepository.PaymentRow> TransactionPayment = new();
-
-    private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
     private const string InsertSql = """
         INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,

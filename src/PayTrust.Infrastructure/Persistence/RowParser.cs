@@ -4,11 +4,12 @@ using Dapper;
 namespace PayTrust.Infrastructure.Persistence;
 
 /// <summary>
-/// Dapper's row parser for one result set of one fixed statement, made from the first row read and then kept for
-/// the life of the process. Asking Dapper for a parser costs every column's name on every call: it hashes the names to
-/// find its cached parser, and MySqlConnector decodes six strings per column to give one name. A statement that spells
-/// out its columns always returns the same layout, so that is paid once, not on each payment. One instance per result
-/// set of one statement: never share one between statements, even for the same row type.
+/// Dapper's row parser for one column layout, made from the first row read and then kept for the life of the
+/// process. Asked for a parser, Dapper hashes and then compares every column's name and type on every call to find
+/// its cached one, and the first read of a name in a result set makes MySqlConnector decode six strings. A statement
+/// that spells out its columns always returns the same layout, so that is paid once, not on each payment. Share an
+/// instance only between result sets built from the same column list (the same names and types from its start on):
+/// one statement, or statements that begin with it.
 /// </summary>
 internal sealed class RowParser<T>(int startIndex = 0, int length = -1)
 {

@@ -29,8 +29,8 @@ internal sealed partial class StatementBatch
     /// <summary>A batch for statements of about <paramref name="sqlLength"/> characters in all, as written.</summary>
     public StatementBatch(int sqlLength = 0)
     {
-        // Room for them once, with their prefixes: a StringBuilder that grows copies its last chunk each time, and a
-        // payment lock alone is some 1,700 characters.
+        // Room for them once, with their prefixes: giving room per statement (EnsureCapacity) copied the last chunk
+        // each time, and the payment lock with its attempts is some 1,100 characters.
         _sql = new StringBuilder(sqlLength + sqlLength / 4 + 64);
     }
 
