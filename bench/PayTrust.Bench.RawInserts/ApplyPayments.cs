@@ -27,14 +27,15 @@ internal sealed class ApplyPayments(MySqlDataSource dataSource, Guid tenantId)
         SELECT total_amount, amount_paid, status FROM invoices WHERE tenant_id = @TenantId AND id = @InvoiceId FOR UPDATE
         """;
 
+    // Updates by id with FORCE INDEX (PRIMARY), as the API's (ADR 26).
     private const string ApplySql = """
         INSERT INTO payments (id, tenant_id, invoice_id, attempt_id, rail, gateway, gateway_transaction_id, reference, currency_code,
             amount, source, applied, note, paid_at, recorded_at)
         VALUES (@PaymentId, @TenantId, @InvoiceId, @AttemptId, 'card_psp', 'sandbox', @TransactionId, NULL, 'IDR',
             @Amount, 'webhook', 1, NULL, @Now, @Now);
-        UPDATE invoices SET status = 'fully_paid', amount_paid = @Amount, paid_at = @Now, updated_at = @Now
+        UPDATE invoices FORCE INDEX (PRIMARY) SET status = 'fully_paid', amount_paid = @Amount, paid_at = @Now, updated_at = @Now
         WHERE id = @InvoiceId AND tenant_id = @TenantId;
-        UPDATE payment_attempts SET status = 'succeeded', updated_at = @Now WHERE id = @AttemptId AND tenant_id = @TenantId;
+        UPDATE payment_attempts FORCE INDEX (PRIMARY) SET status = 'succeeded', updated_at = @Now WHERE id = @AttemptId AND tenant_id = @TenantId;
         INSERT INTO outbox_events (id, tenant_id, type, subject_id, payload, occurred_at)
         VALUES (@PaidEventId, @TenantId, 'invoice.paid', @InvoiceId, @PaidPayload, @Now),
                (@PaymentEventId, @TenantId, 'payment.succeeded', @PaymentId, @PaymentPayload, @Now);

@@ -35,10 +35,11 @@ internal sealed class TakeAttempts(MySqlDataSource dataSource, Guid tenantId)
         SELECT status, total_amount FROM invoices WHERE tenant_id = @TenantId AND id = @InvoiceId FOR UPDATE
         """;
 
+    // Updates by id with FORCE INDEX (PRIMARY), as the API's (ADR 26).
     private const string RecordSql = """
-        UPDATE payment_attempts SET status = 'pending', gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
+        UPDATE payment_attempts FORCE INDEX (PRIMARY) SET status = 'pending', gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
             updated_at = @Now WHERE id = @AttemptId AND tenant_id = @TenantId;
-        UPDATE invoices SET status = 'pending', payment_initiated_at = @Now, updated_at = @Now WHERE id = @InvoiceId AND tenant_id = @TenantId;
+        UPDATE invoices FORCE INDEX (PRIMARY) SET status = 'pending', payment_initiated_at = @Now, updated_at = @Now WHERE id = @InvoiceId AND tenant_id = @TenantId;
         INSERT INTO outbox_events (id, tenant_id, type, subject_id, payload, occurred_at)
         VALUES (@EventId, @TenantId, 'invoice.payment_initiated', @InvoiceId, @Payload, @Now);
         COMMIT

@@ -82,6 +82,31 @@ public class MigrationTests(EmptyTestDatabase database) : IClassFixture<EmptyTes
     }
 
     [Fact]
+    public void A_DELIMITER_line_lets_one_statement_hold_semicolons_and_comments_between_statements_are_not_sent_alone()
+    {
+        const string script = """
+            DROP TRIGGER IF EXISTS t; -- a comment; with a semicolon
+            DELIMITER $$
+            CREATE TRIGGER t AFTER UPDATE ON x FOR EACH ROW
+            IF NEW.a = 'a;b' THEN
+                INSERT INTO y VALUES (1);
+            END IF$$
+            delimiter ;
+            INSERT INTO z VALUES ('$$'); SELECT 1;
+            /* only a comment */
+            """;
+
+        var commands = new MySqlConnectionManager("Server=unused").SplitScriptIntoCommands(script).ToArray();
+
+        Assert.Equal(4, commands.Length);
+        Assert.Equal("DROP TRIGGER IF EXISTS t", commands[0]);
+        Assert.StartsWith("CREATE TRIGGER t", commands[1], StringComparison.Ordinal);
+        Assert.EndsWith("INSERT INTO y VALUES (1);\nEND IF", commands[1].ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal("INSERT INTO z VALUES ('$$')", commands[2]);
+        Assert.Equal("SELECT 1", commands[3]);
+    }
+
+    [Fact]
     public async Task Start_up_check_names_the_target_of_an_unreachable_database_in_one_line()
     {
         var failure = await DatabaseBootstrapper.PrepareAsync(

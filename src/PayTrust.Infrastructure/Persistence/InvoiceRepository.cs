@@ -88,9 +88,12 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     private static readonly RowParser<InstallmentRow> PaymentLockInstallment = new(InstallmentColumnStart);
     private static readonly RowParser<HeaderRow> Header = new(0, HeaderColumnCount);
 
-    // All that InvoiceHeader can change.
+    // All that InvoiceHeader can change. FORCE INDEX (PRIMARY) in this and every other update of one row by id and tenant:
+    // without it the server's range optimiser also weighed each index that begins with tenant_id (five on invoices) and
+    // estimated the tenant's whole range in each, diving into the B-tree every time. That doubled the server's CPU for
+    // the statement (about 170 against 85 µs on a 120,000-invoice tenant; ADR 26). The tenant stays in the WHERE.
     private const string UpdateHeaderSql = """
-        UPDATE invoices SET status = @Status, updated_at = @UpdatedAt, payment_initiated_at = @PaymentInitiatedAt
+        UPDATE invoices FORCE INDEX (PRIMARY) SET status = @Status, updated_at = @UpdatedAt, payment_initiated_at = @PaymentInitiatedAt
         WHERE id = @Id AND tenant_id = @TenantId;
         """;
 
@@ -144,7 +147,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         """;
 
     private const string UpdateInvoiceSql = """
-        UPDATE invoices SET status = @Status, gateway = @Gateway, fee_percentage = @FeePercentage, fee_fixed = @FeeFixed,
+        UPDATE invoices FORCE INDEX (PRIMARY) SET status = @Status, gateway = @Gateway, fee_percentage = @FeePercentage, fee_fixed = @FeeFixed,
             subtotal_amount = @SubtotalAmount, total_tax_amount = @TotalTaxAmount, total_service_fee_amount = @TotalServiceFeeAmount,
             total_amount = @TotalAmount, amount_paid = @AmountPaid, overpayment_amount = @OverpaymentAmount,
             payment_reference = @PaymentReference, description = @Description, customer_name = @CustomerName,

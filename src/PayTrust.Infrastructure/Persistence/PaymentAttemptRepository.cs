@@ -63,8 +63,9 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
             @CurrencyCode, @Amount, @Status, @GatewayReference, @CheckoutUrl, @FailureCode, @CreatedAt, @UpdatedAt, @ExpiresAt)
         """;
 
+    // FORCE INDEX (PRIMARY): by id, not by a range estimate of the tenant's attempts (see InvoiceRepository.UpdateHeaderSql).
     private const string UpdateSql = """
-        UPDATE payment_attempts SET status = @Status, gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
+        UPDATE payment_attempts FORCE INDEX (PRIMARY) SET status = @Status, gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
             failure_code = @FailureCode, updated_at = @UpdatedAt, expires_at = @ExpiresAt
         WHERE id = @Id AND tenant_id = @TenantId
         """;

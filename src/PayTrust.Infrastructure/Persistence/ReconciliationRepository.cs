@@ -22,8 +22,9 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
         FOR UPDATE SKIP LOCKED
         """;
 
+    // FORCE INDEX (PRIMARY): by id, not by a range estimate of the tenant's attempts (see InvoiceRepository.UpdateHeaderSql).
     private const string ScheduleSql = """
-        UPDATE payment_attempts SET reconcile_count = reconcile_count + 1, next_reconcile_at = @Next
+        UPDATE payment_attempts FORCE INDEX (PRIMARY) SET reconcile_count = reconcile_count + 1, next_reconcile_at = @Next
         WHERE id = @Id AND tenant_id = @TenantId
         """;
 

@@ -1,4 +1,6 @@
 using System.Data;
+using System.Text;
+using System.Text.RegularExpressions;
 using DbUp.Engine;
 using DbUp.Engine.Output;
 using DbUp.Engine.Transactions;
@@ -9,27 +11,66 @@ namespace PayTrust.Infrastructure.Persistence.Migrations;
 
 // dbup-mysql is not served by our package feed, so these four small classes adapt dbup-core to
 // MySQL/MariaDB themselves. They are deliberately minimal: back-tick quoting, a journal table that
-// is looked up in the current database only, and statement splitting by dbup-core's reader.
+// is looked up in the current database only, and statement splitting by dbup-core's reader (with the
+// mariadb client's DELIMITER lines, which dbup-mysql also understands).
 
-/// <summary>Opens MySqlConnector connections and splits scripts into statements on ';'.</summary>
-internal sealed class MySqlConnectionManager(string connectionString)
+/// <summary>Opens MySqlConnector connections and splits scripts into statements on ';' (or a DELIMITER line's delimiter).</summary>
+internal sealed partial class MySqlConnectionManager(string connectionString)
     : DatabaseConnectionManager(new DelegateConnectionFactory(_ => new MySqlConnection(connectionString)))
 {
     public override IEnumerable<string> SplitScriptIntoCommands(string scriptContents)
     {
-        // SqlCommandReader understands quotes and comments, so ';' inside a string literal is safe.
-        // Scripts must not use DELIMITER (no stored routines in our migrations).
-        using var reader = new SqlCommandReader(scriptContents, ";", delimiterRequiresWhitespace: false);
         var commands = new List<string>();
-        reader.ReadAllCommands(command =>
+        foreach (var (text, delimiter) in DelimitedSections(scriptContents))
         {
-            if (!string.IsNullOrWhiteSpace(command))
+            // SqlCommandReader understands quotes and comments, so a delimiter inside a string literal is safe.
+            using var reader = new SqlCommandReader(text, delimiter, delimiterRequiresWhitespace: false);
+            reader.ReadAllCommands(command =>
             {
-                commands.Add(command.Trim());
-            }
-        });
+                // A comment after a section's last statement (before a DELIMITER line, say) is no statement: sent alone, the
+                // server refuses it as an empty query.
+                if (!string.IsNullOrWhiteSpace(Comments().Replace(command, "")))
+                {
+                    commands.Add(command.Trim());
+                }
+            });
+        }
+
         return commands;
     }
+
+    /// <summary>
+    /// The script cut at the mariadb client's <c>DELIMITER xx</c> lines, each piece with the delimiter it is written in,
+    /// so that a trigger whose body holds ';' (an IF … END IF) can be one statement. A DELIMITER line must stand on a
+    /// line of its own, outside any comment; the pieces are then split as before.
+    /// </summary>
+    private static IEnumerable<(string Text, string Delimiter)> DelimitedSections(string script)
+    {
+        var delimiter = ";";
+        var section = new StringBuilder(script.Length);
+        foreach (var line in script.Split('\n'))
+        {
+            if (DelimiterLine().Match(line) is { Success: true } match)
+            {
+                yield return (section.ToString(), delimiter);
+                section.Clear();
+                delimiter = match.Groups[1].Value;
+                continue;
+            }
+
+            section.Append(line).Append('\n');
+        }
+
+        yield return (section.ToString(), delimiter);
+    }
+
+    // Line comments (-- and #) and block comments, but not /*! … */, which MySQL runs. Used only to tell whether anything else
+    // is left, so a "--" inside a string literal cannot make a real statement look empty: its keywords are outside quotes.
+    [GeneratedRegex(@"(--|#)[^\n]*|/\*(?!!)[\s\S]*?\*/")]
+    private static partial Regex Comments();
+
+    [GeneratedRegex(@"^\s*DELIMITER\s+(\S+)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DelimiterLine();
 }
 
 /// <summary>MySQL quotes identifiers with back-ticks.</summary>
