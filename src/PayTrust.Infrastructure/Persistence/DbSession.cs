@@ -22,6 +22,8 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     private const string Commit = "COMMIT";
 
     private MySqlConnection? _connection;
+    // Whether the connection's session has PreparedStatements prepared, so that their texts are sent as EXECUTEs (ADR 27).
+    private bool _executesPrepared;
     private TransactionState _transaction;
     private readonly List<QueuedWrite> _queued = [];
     // The reader last handed out, which may still be open: only the last can be, since the driver refuses any
@@ -69,9 +71,10 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             return;
         }
 
+        var connection = await OpenAsync(cancellationToken);
         var batch = TakeUnsent();
         batch.Add(Commit, null);
-        await ExecuteAsync(await OpenAsync(cancellationToken), batch, cancellationToken);
+        await ExecuteAsync(connection, batch, cancellationToken);
         _transaction = TransactionState.None;
     }
 
@@ -125,6 +128,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     public async Task ExecuteNowAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
+        sql = AsSent(sql);
         if (!HasUnsent)
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
@@ -151,6 +155,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         where T : IAsyncDisposable
     {
         var connection = await OpenAsync(cancellationToken);
+        sql = AsSent(sql);
         if (!HasUnsent)
         {
             return Tracked(await read(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
@@ -201,7 +206,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
 
         foreach (var write in _queued)
         {
-            batch.Add(write.Sql, write.Parameters, write.OnConflict);
+            batch.Add(AsSent(write.Sql), write.Parameters, write.OnConflict);
         }
 
         _queued.Clear();
@@ -220,8 +225,19 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
         }
     }
 
-    private async ValueTask<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
-        _connection ??= await dataSource.OpenConnectionAsync(cancellationToken);
+    /// <summary>The text to send: the prepared statements in it as EXECUTEs when the session has them. Called with the connection open.</summary>
+    private string AsSent(string sql) => _executesPrepared ? PreparedStatements.Executing(sql) : sql;
+
+    private async ValueTask<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is null)
+        {
+            _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            _executesPrepared = PreparedStatements.AreUsable(dataSource, _connection);
+        }
+
+        return _connection;
+    }
 
     private async ValueTask DropConnectionAsync()
     {

@@ -92,7 +92,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // without it the server's range optimiser also weighed each index that begins with tenant_id (five on invoices) and
     // estimated the tenant's whole range in each, diving into the B-tree every time. That doubled the server's CPU for
     // the statement (about 170 against 85 µs on a 120,000-invoice tenant; ADR 26). The tenant stays in the WHERE.
-    private const string UpdateHeaderSql = """
+    internal const string UpdateHeaderSql = """
         UPDATE invoices FORCE INDEX (PRIMARY) SET status = @Status, updated_at = @UpdatedAt, payment_initiated_at = @PaymentInitiatedAt
         WHERE id = @Id AND tenant_id = @TenantId;
         """;

@@ -4,8 +4,8 @@ namespace PayTrust.Infrastructure.Persistence;
 
 /// <summary>
 /// The pooled data source every request uses. Each physical connection is configured once, when it is
-/// opened (or reset): pooled connections keep their session settings (Connection Reset=false), so no
-/// statement has to carry them.
+/// opened (or reset): pooled connections keep their session settings and prepared statements (Connection
+/// Reset=false), so no statement has to carry them.
 /// </summary>
 public static class PayTrustDataSource
 {
@@ -20,9 +20,11 @@ public static class PayTrustDataSource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lockWaitTimeoutSeconds, 1);
         var statement = $"SET SESSION innodb_lock_wait_timeout = {lockWaitTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        return new MySqlDataSourceBuilder(connectionString)
+        var dataSource = new MySqlDataSourceBuilder(connectionString)
             .UseConnectionOpenedCallback((context, cancellationToken) => ConfigureSessionAsync(context, statement, cancellationToken))
             .Build();
+        PreparedStatements.PrepareSessionsOf(dataSource);
+        return dataSource;
     }
 
     private static async ValueTask ConfigureSessionAsync(MySqlConnectionOpenedContext context, string statement, CancellationToken cancellationToken)
@@ -32,7 +34,16 @@ public static class PayTrustDataSource
             return;
         }
 
-        await using var command = new MySqlCommand(statement, context.Connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using (var command = new MySqlCommand(statement, context.Connection))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The attempt path's statements, for EXECUTE (ADR 27); on MySQL they are sent as text instead.
+        if (PreparedStatements.IsMariaDb(context.Connection))
+        {
+            await using var prepare = PreparedStatements.PrepareCommand(context.Connection);
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

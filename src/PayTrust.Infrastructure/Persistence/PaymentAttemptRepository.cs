@@ -25,7 +25,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // gap locks on the (tenant_id, invoice_id) index, and the next insert into that gap — any other invoice's
     // first attempt, since ids are time-ordered — deadlocked with it: 161 errors in 2,500 requests
     // (docs/benchmarks.md).
-    private const string AttemptsSql = $"""
+    internal const string AttemptsSql = $"""
         SELECT {Columns} FROM payment_attempts a
         WHERE a.tenant_id = @TenantId AND a.invoice_id = @Id
         ORDER BY a.attempt_number;
@@ -41,7 +41,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // usually updates it; every other writer of an attempt locks the invoice first, so none holds the attempt's row
     // while it waits for the invoice (ADR 25). An id that is not there takes a gap lock instead; the one caller
     // passes the attempt it reserved.
-    private const string LockHeaderWithAttemptSql = $"""
+    internal const string LockHeaderWithAttemptSql = $"""
         SELECT {InvoiceRepository.HeaderColumns}, {Columns}
         FROM invoices i FORCE INDEX (ux_invoices_tenant_id)
         LEFT JOIN payment_attempts a ON a.id = @AttemptId AND a.tenant_id = i.tenant_id AND a.invoice_id = i.id
@@ -56,7 +56,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount);
     private static readonly RowParser<PaymentRepository.PaymentRow> TransactionPayment = new();
 
-    private const string InsertSql = """
+    internal const string InsertSql = """
         INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
             currency_code, amount, status, gateway_reference, checkout_url, failure_code, created_at, updated_at, expires_at)
         VALUES (@Id, @TenantId, @InvoiceId, @InstallmentNumber, @AttemptNumber, @Reference, @Rail, @Gateway,
@@ -64,7 +64,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         """;
 
     // FORCE INDEX (PRIMARY): by id, not by a range estimate of the tenant's attempts (see InvoiceRepository.UpdateHeaderSql).
-    private const string UpdateSql = """
+    internal const string UpdateSql = """
         UPDATE payment_attempts FORCE INDEX (PRIMARY) SET status = @Status, gateway_reference = @GatewayReference, checkout_url = @CheckoutUrl,
             failure_code = @FailureCode, updated_at = @UpdatedAt, expires_at = @ExpiresAt
         WHERE id = @Id AND tenant_id = @TenantId
