@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -33,9 +32,11 @@ internal static partial class PreparedStatements
 
     private static readonly Prepared[] All = Statements.Select(statement => Prepared.Of(statement.Name, statement.Sql)).ToArray();
 
-    // What a text holding prepared statements becomes: the same text with each of them replaced by its EXECUTE. Such texts
-    // are constants (a statement alone, or a few joined), so this stays small; other texts are not kept (see Executing).
-    private static readonly ConcurrentDictionary<string, string> Executed = new(StringComparer.Ordinal);
+    // What each text sent on a prepared session becomes (itself, when it holds none of them), keyed by the string
+    // instance: the repositories' texts are constants, so each is looked up without hashing its kilobyte of SQL and
+    // scanned once per process; a text built per call (an invoice's INSERT has a row per line item) leaves with its
+    // string, so this never grows with them.
+    private static readonly ConditionalWeakTable<string, string> Executed = new();
 
     private static readonly ConditionalWeakTable<MySqlDataSource, object> Preparing = new();
 
@@ -64,28 +65,15 @@ internal static partial class PreparedStatements
     public static bool IsMariaDb(MySqlConnection connection) => connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The text to send for <paramref name="sql"/> on a prepared session: its prepared statements EXECUTEd.</summary>
-    public static string Executing(string sql)
+    public static string Executing(string sql) => Executed.GetValue(sql, static text =>
     {
-        if (Executed.TryGetValue(sql, out var known))
-        {
-            return known;
-        }
-
-        var text = sql;
-        foreach (var statement in All.Where(statement => sql.Contains(statement.Sql, StringComparison.Ordinal)))
+        foreach (var statement in All.Where(statement => text.Contains(statement.Sql, StringComparison.Ordinal)))
         {
             text = text.Replace(statement.Sql, statement.ExecuteText, StringComparison.Ordinal);
         }
 
-        // A text with none of them is passed through and not remembered: some are built per call (an invoice's INSERT
-        // has a row per line item), and remembering each would grow without end.
-        if (!ReferenceEquals(text, sql))
-        {
-            Executed.TryAdd(sql, text);
-        }
-
         return text;
-    }
+    });
 
     /// <summary>
     /// A statement in its three spellings: as written (with @Names), as prepared (with ?), and its EXECUTE, which names
