@@ -236,28 +236,12 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         }
     }
 
-    private async Task InsertAsync(Invoice invoice)
-    {
-        await using var writer = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
-        await writer.BeginAsync(CancellationToken.None);
-        await new InvoiceRepository(writer).InsertAsync(invoice, CancellationToken.None);
-        await writer.CommitAsync(CancellationToken.None);
-    }
+    private Task InsertAsync(Invoice invoice) => StoredInvoices.InsertAsync(database, invoice);
 
-    private static Invoice NewInvoice(Guid tenantId, string externalId = "ORDER-REPO", bool withInstallments = true)
-    {
-        var terms = new InvoiceTerms(
-            Currency.IDR, "sandbox", new FeeRule(0.01m, 1000),
-            [new LineItem(Guid.CreateVersion7(), "Shoes", 2, Money.Amount(150_000, Currency.IDR), TaxRate.Parse("0.11"), "VAT", "ID")],
-            withInstallments ? new InstallmentPlan(3, null, 30, null) : null, null, "Order", new Customer("Budi", null, null), null);
-        return Invoice.Create(Guid.CreateVersion7(), tenantId, externalId, null, null, terms, PaymentReference.New(), Guid.NewGuid().ToString("N")[..22], Now);
-    }
+    private static Invoice NewInvoice(Guid tenantId, string externalId = "ORDER-REPO", bool withInstallments = true) =>
+        StoredInvoices.NewIdrInvoice(
+            tenantId, Now, [StoredInvoices.Shoes()], withInstallments ? new InstallmentPlan(3, null, 30, null) : null,
+            new FeeRule(0.01m, 1000), new Customer("Budi", null, null), externalId);
 
-    private async Task<Guid> CreateTenantAsync()
-    {
-        var id = Guid.CreateVersion7();
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("INSERT INTO tenants (id, name, created_at) VALUES (@Id, 'Repo test', UTC_TIMESTAMP(6))", new { Id = id });
-        return id;
-    }
+    private Task<Guid> CreateTenantAsync() => StoredInvoices.CreateTenantAsync(database);
 }

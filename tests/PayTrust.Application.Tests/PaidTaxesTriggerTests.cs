@@ -58,24 +58,8 @@ public class PaidTaxesTriggerTests(TestDatabase database) : IClassFixture<TestDa
 
     private async Task<(Guid TenantId, Guid InvoiceId)> InsertInvoiceAsync()
     {
-        var tenantId = Guid.CreateVersion7();
-        await using (var connection = await database.OpenAsync())
-        {
-            await connection.ExecuteAsync("INSERT INTO tenants (id, name, created_at) VALUES (@Id, 'Trigger test', UTC_TIMESTAMP(6))", new { Id = tenantId });
-        }
-
-        var terms = new InvoiceTerms(
-            Currency.IDR, "sandbox", new FeeRule(0m, 0),
-            [
-                new LineItem(Guid.CreateVersion7(), "Shoes", 2, Money.Amount(150_000, Currency.IDR), TaxRate.Parse("0.11"), "VAT", "ID"),
-                new LineItem(Guid.CreateVersion7(), "Gift card", 1, Money.Amount(20_000, Currency.IDR), TaxRate.Parse("0"), "VAT", "ID"),
-            ],
-            null, null, "Order", null, null);
-        var invoice = Invoice.Create(Guid.CreateVersion7(), tenantId, null, null, null, terms, PaymentReference.New(), Guid.NewGuid().ToString("N")[..22], Now);
-        await using var session = new DbSession(new MySqlConnector.MySqlDataSource(database.ConnectionString));
-        await session.BeginAsync(CancellationToken.None);
-        await new InvoiceRepository(session).InsertAsync(invoice, CancellationToken.None);
-        await session.CommitAsync(CancellationToken.None);
+        LineItem giftCard = new(Guid.CreateVersion7(), "Gift card", 1, Money.Amount(20_000, Currency.IDR), TaxRate.Parse("0"), "VAT", "ID");
+        var (tenantId, invoice) = await StoredInvoices.InsertForNewTenantAsync(database, Now, [StoredInvoices.Shoes(), giftCard], null);
         return (tenantId, invoice.Id);
     }
 }

@@ -2,7 +2,6 @@ using Dapper;
 using MySqlConnector;
 using NodaTime;
 using PayTrust.Domain.Invoices;
-using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
 using PayTrust.Infrastructure.Persistence;
 using PayTrust.Testing;
@@ -96,23 +95,6 @@ public class PreparedStatementsTests(TestDatabase database) : IClassFixture<Test
             (await connection.QuerySingleAsync<(string, string)>("SHOW SESSION STATUS LIKE 'Com_execute_sql'")).Item2,
             System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<(Guid TenantId, Invoice Invoice)> InsertInvoiceAsync()
-    {
-        var tenantId = Guid.CreateVersion7();
-        await using (var connection = await database.OpenAsync())
-        {
-            await connection.ExecuteAsync("INSERT INTO tenants (id, name, created_at) VALUES (@Id, 'Prepared test', UTC_TIMESTAMP(6))", new { Id = tenantId });
-        }
-
-        var terms = new InvoiceTerms(
-            Currency.IDR, "sandbox", new FeeRule(0m, 0),
-            [new LineItem(Guid.CreateVersion7(), "Shoes", 2, Money.Amount(150_000, Currency.IDR), TaxRate.Parse("0.11"), "VAT", "ID")],
-            new InstallmentPlan(2, null, 30, null), null, "Order", null, null);
-        var invoice = Invoice.Create(Guid.CreateVersion7(), tenantId, null, null, null, terms, PaymentReference.New(), Guid.NewGuid().ToString("N")[..22], Now);
-        await using var session = new DbSession(new MySqlDataSource(database.ConnectionString));
-        await session.BeginAsync(CancellationToken.None);
-        await new InvoiceRepository(session).InsertAsync(invoice, CancellationToken.None);
-        await session.CommitAsync(CancellationToken.None);
-        return (tenantId, invoice);
-    }
+    private Task<(Guid TenantId, Invoice Invoice)> InsertInvoiceAsync() =>
+        StoredInvoices.InsertForNewTenantAsync(database, Now, [StoredInvoices.Shoes()], new InstallmentPlan(2, null, 30, null));
 }
