@@ -48,10 +48,11 @@ if (args.Length == 6 && args[0] is "apply-payments" or "take-attempts"
     }
 
     var next = -1;
-    // Running out of targets is an error, not a silent repeat: a repeated target would measure another path.
+    // Running out of targets ends the run without a result, not with a silent repeat (a repeated target would measure
+    // another path) nor with a figure: the failures that follow would be instant and the rate meaningless.
     operation = () => Interlocked.Increment(ref next) is var i && i < targetCount
         ? onTarget(i)
-        : throw new InvalidOperationException($"all {targetCount} targets were used before the run ended: give more");
+        : throw new TargetsExhaustedException(targetCount);
 }
 else if (args.Length == 5
     && int.TryParse(args[1], CultureInfo.InvariantCulture, out connections) && connections >= 1
@@ -83,7 +84,16 @@ var warmUpEnds = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
 var measureEnds = warmUpEnds + (long)(seconds * Stopwatch.Frequency);
 var firstError = 0;
 var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(Loop)).ToArray();
-var results = await Task.WhenAll(workers);
+(List<double> Latencies, int Errors)[] results;
+try
+{
+    results = await Task.WhenAll(workers);
+}
+catch (TargetsExhaustedException exhausted)
+{
+    await Console.Error.WriteLineAsync($"raw inserts: {exhausted.Message}");
+    return 3;
+}
 
 var latencies = results.SelectMany(r => r.Latencies).Order().ToArray();
 var errors = results.Sum(r => r.Errors);
@@ -123,8 +133,15 @@ async Task<(List<double> Latencies, int Errors)> Loop()
         var finished = Stopwatch.GetTimestamp();
         if (finished >= warmUpEnds && finished <= measureEnds)
         {
-            latencies.Add(Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds);
-            errors += failed ? 1 : 0;
+            // A failed transaction is counted as an error, not as a transaction: it is not in the rate or the latencies.
+            if (failed)
+            {
+                errors++;
+            }
+            else
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds);
+            }
         }
     }
 
@@ -140,3 +157,7 @@ static MySqlDataSource Open(string connectionString, int connections)
 
 static double Percentile(double[] sorted, double percent) =>
     sorted.Length == 0 ? 0 : sorted[Math.Max(0, (int)Math.Ceiling(percent / 100 * sorted.Length) - 1)];
+
+/// <summary>Every target was used before the run ended: the run is void and needs more targets.</summary>
+internal sealed class TargetsExhaustedException(int count)
+    : Exception($"all {count} targets were used before the run ended: give more");
