@@ -120,6 +120,46 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task A_rollback_the_driver_refuses_ends_the_connection_so_no_later_session_commits_the_transaction()
+    {
+        await (await SessionAsync()).DisposeAsync(); // the probe table
+        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
+        }.ConnectionString);
+        var abandoned = NewId();
+        await using (var session = new DbSession(dataSource))
+        {
+            await session.BeginAsync(CancellationToken.None);
+            await session.ExecuteNowAsync(Insert, new { Id = abandoned, Note = "abandoned" }, CancellationToken.None);
+            var connection = await session.GetConnectionAsync(CancellationToken.None);
+            // A reader the session does not know of keeps the connection busy: the driver refuses the ROLLBACK.
+            await using var untracked = await connection.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = abandoned });
+            await session.RollbackAsync(CancellationToken.None);
+        }
+
+        // The next session on the pool's only connection: its START TRANSACTION would commit a transaction left open. The
+        // ended connection may fail it once (the driver learns of the end only by using it); the next try gets a new one.
+        var next = NewId();
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await using var session = new DbSession(dataSource);
+                await session.BeginAsync(CancellationToken.None);
+                await session.ExecuteNowAsync(Insert, new { Id = next, Note = "next" }, CancellationToken.None);
+                await session.CommitAsync(CancellationToken.None);
+                break;
+            }
+            catch (MySqlException) when (tries == 1)
+            {
+            }
+        }
+
+        Assert.Equal(["next"], await NotesAsync(abandoned, next));
+    }
+
+    [Fact]
     public async Task Outside_a_transaction_a_write_runs_at_once_and_a_transaction_that_sent_nothing_commits_without_a_statement()
     {
         await using var session = await SessionAsync();

@@ -104,6 +104,21 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
                 // Drop the connection so the next attempt gets a fresh one.
                 await DropConnectionAsync();
             }
+            catch (InvalidOperationException) when (_connection.State != System.Data.ConnectionState.Open)
+            {
+                // Broken by the failure being rolled back (the database went away, say): as above, the server has
+                // discarded the transaction, and the driver does not pool a broken connection again.
+                await DropConnectionAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                // The driver refused the ROLLBACK on a connection that still works (still in use, say), so the transaction
+                // may be open on it; handed back to the pool (Connection Reset=false) it would be committed by the next
+                // session's START TRANSACTION. The server is asked, from a connection of its own, to end this one: that
+                // rolls the transaction back, and the driver then finds the connection dead and does not pool it again.
+                await KillAsync(_connection.ServerThread);
+                await DropConnectionAsync();
+            }
         }
     }
 
@@ -243,9 +258,25 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     {
         if (_connection is not null)
         {
-            await _connection.DisposeAsync();
+            try
+            {
+                await _connection.DisposeAsync();
+            }
+            catch (MySqlException)
+            {
+                // Closing a connection the server has already ended (KillAsync) may fail while it drains a reader.
+            }
+
             _connection = null;
         }
+    }
+
+    private async Task KillAsync(int serverThread)
+    {
+        var unpooled = new MySqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false };
+        await using var killer = new MySqlConnection(unpooled.ConnectionString);
+        await killer.OpenAsync();
+        await killer.ExecuteAsync($"KILL {serverThread}");
     }
 
     private sealed record QueuedWrite(string Sql, object? Parameters, Func<MySqlException, Exception?>? OnConflict);
