@@ -574,7 +574,8 @@ cmd_bench() {
     say "Measuring $1"
     local measured body=""
     if [ -n "${BENCH_RAW[$1]:-}" ]; then
-      measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant")
+      # A floor that fails (one that ran out of targets exits 3) is reported below as producing no result.
+      measured=$(bench_measure_raw "${BENCH_RAW[$1]}" "$tenant") || measured=""
     else
       [ -n "${BENCH_BODY[$1]:-}" ] && body="$ROOT/bench/wrk/${BENCH_BODY[$1]}"
       local files; files=$(attempt_files "$1")
