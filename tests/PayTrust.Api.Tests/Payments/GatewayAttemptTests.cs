@@ -131,6 +131,52 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_caller_that_hangs_up_while_the_gateway_is_opening_the_session_still_gets_the_answer_recorded()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var creationsBefore = factory.Xendit.CreationCount;
+        factory.Xendit.HoldCreations();
+        try
+        {
+            using var hangUp = new CancellationTokenSource();
+            var sending = client.PostAsync($"/invoices/{invoiceId}/payment-attempts", null, hangUp.Token);
+            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
+            await hangUp.CancelAsync();
+            // The request's abort reaches the server at once; the gateway answers well after it.
+            await Task.Delay(300);
+            factory.Xendit.ReleaseCreations();
+            // The in-process test server completes the abandoned call when the server is done with it.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        }
+        finally
+        {
+            factory.Xendit.ReleaseCreations();
+        }
+
+        // The gateway opened a session for the attempt: it is recorded, not left creating (and orphaned at the gateway).
+        var recorded = await PollAsync(() => PaymentApi.AttemptsAsync(factory, invoiceId), attempts => attempts is [{ Status: not "creating" }]);
+        var attempt = Assert.Single(recorded);
+        Assert.Equal(("pending", null), (attempt.Status, attempt.FailureCode));
+        Assert.Equal(factory.Xendit.InvoiceFor(attempt.Reference).Id, attempt.GatewayReference);
+        Assert.Equal("pending", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > until)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Credentials_never_appear_in_logs_or_responses()
     {
         var (client, invoiceId) = await CreateInvoiceAsync("xendit");

@@ -23,8 +23,10 @@ public sealed class PaymentAttemptFlow(ISender sender, PaymentRails rails)
         }
 
         var attempt = reservation.Attempt;
-        // Once the gateway may have been asked, the answer must be recorded whatever happens to this request.
-        var result = await rails.OpenCheckoutAsync(attempt.Gateway, checkout, reservation.Credentials, cancellationToken);
+        // Once the gateway may have been asked, the answer must be recorded whatever happens to this request, so the call
+        // is not tied to it: a caller hanging up must not abandon a session the gateway is opening (it would stay
+        // `creating`, blocking the invoice, and its session would never be closed). The client's own timeout bounds it.
+        var result = await rails.OpenCheckoutAsync(attempt.Gateway, checkout, reservation.Credentials, CancellationToken.None);
         if (result.IsFailed)
         {
             await sender.Send(new RecordCheckoutFailed(tenantId, invoiceId, attempt.Id, result.Failure!), CancellationToken.None);
