@@ -161,6 +161,67 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         Assert.Equal("pending", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
     }
 
+    [Fact]
+    public async Task A_payment_link_whose_gateway_fails_shows_a_try_again_page_and_records_the_failure()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var path = await PaymentLinkPathAsync(client, invoiceId);
+        factory.Xendit.RespondNext(500, """{"error_code":"SERVER_ERROR","message":"boom"}""");
+        using var browser = Browser();
+
+        var response = await browser.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<h1>Payment temporarily unavailable</h1>", html);
+        Assert.Contains("could not open a checkout just now", html);
+        Assert.DoesNotContain("SERVER_ERROR", html);
+        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+        Assert.Equal(("failed", "gateway_unavailable"), (attempt.Status, attempt.FailureCode));
+        Assert.Equal("draft", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+    }
+
+    [Fact]
+    public async Task A_payment_link_opened_while_its_checkout_is_being_created_asks_to_reload_and_takes_nothing()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var path = await PaymentLinkPathAsync(client, invoiceId);
+        var creationsBefore = factory.Xendit.CreationCount;
+        using var browser = Browser();
+        factory.Xendit.HoldCreations();
+        try
+        {
+            var first = PaymentApi.PostAttemptAsync(client, invoiceId);
+            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
+
+            var response = await browser.GetAsync(path);
+            var html = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("Your checkout is being prepared", html);
+            factory.Xendit.ReleaseCreations();
+            Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+        }
+        finally
+        {
+            factory.Xendit.ReleaseCreations();
+        }
+
+        Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(path)).StatusCode);
+        Assert.Equal(["pending"], (await PaymentApi.AttemptsAsync(factory, invoiceId)).Select(attempt => attempt.Status));
+    }
+
+    private HttpClient Browser() =>
+        factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private static async Task<string> PaymentLinkPathAsync(HttpClient client, Guid invoiceId)
+    {
+        var invoice = await HttpAssert.JsonAsync(await client.GetAsync($"/invoices/{invoiceId}"), HttpStatusCode.OK);
+        return new Uri(invoice.GetProperty("payment_url").GetString()!).AbsolutePath;
+    }
+
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
