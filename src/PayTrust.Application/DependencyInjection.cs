@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using PayTrust.Application.Features.Payments.Rails;
 
 namespace PayTrust.Application;
 
@@ -17,10 +18,12 @@ public static class DependencyInjection
         services.AddScoped<Features.Credentials.GatewayCredentialStore>();
 
         // Rails (spec §3): a new rail is one more line here and touches no caller. Scoped, because the gateway
-        // clients behind card_psp are typed HttpClients, which must not be held for the process's lifetime.
-        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.CardPspRail>();
-        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.BankTransferRail>();
-        services.AddScoped<Features.Payments.Rails.IPaymentRail, Features.Payments.Rails.ManualSettlementRail>();
+        // clients behind card_psp are typed HttpClients, which must not be held for the process's lifetime; their
+        // descriptors go to the singleton RailCatalog, for what must know the rails without calling one.
+        services.AddRail<Features.Payments.Rails.CardPspRail>(Features.Payments.Rails.CardPspRail.Descriptor);
+        services.AddRail<Features.Payments.Rails.BankTransferRail>(Features.Payments.Rails.BankTransferRail.Descriptor);
+        services.AddRail<Features.Payments.Rails.ManualSettlementRail>(Features.Payments.Rails.ManualSettlementRail.Descriptor);
+        services.AddSingleton<Features.Payments.Rails.RailCatalog>();
         services.AddScoped<Features.Payments.Rails.PaymentRails>();
         services.AddSingleton<Features.Payments.Rails.PaymentMetrics>();
         services.AddSingleton<Abstractions.ICheckoutGateway, Features.Sandbox.SandboxCheckoutGateway>();

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using PayTrust.Api.Tests.Invoices;
 
 namespace PayTrust.Api.Tests.Payments;
@@ -359,6 +362,48 @@ public class RecordPaymentTests(PayTrustApiFactory factory) : IClassFixture<PayT
         Assert.All(discrepancies, d => Assert.Equal("overpayment", d.GetProperty("kind").GetString()));
         Assert.Equal(payments - 3, discrepancies.Length);
         Assert.Equal(payments * each - 100_000, discrepancies.Sum(d => d.GetProperty("difference").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_recorded_payment_is_counted_once_by_rail_and_source_and_a_refused_or_repeated_one_is_not()
+    {
+        using var received = new ReceivedPayments(factory.Services.GetRequiredService<IMeterFactory>());
+        var (tenant, client) = await TenantAsync();
+        var invoiceId = await InvoiceApi.CreateIdAsync(factory, tenant);
+
+        await HttpAssert.JsonAsync(await RecordAsync(client, invoiceId, Payment(1_000, "COUNTED-1", rail: "bank_transfer")), HttpStatusCode.Created);
+        await HttpAssert.Problem.ReadAsync(await RecordAsync(client, invoiceId, Payment(1_000, "COUNTED-2", rail: "card_psp")), HttpStatusCode.BadRequest);
+        await HttpAssert.JsonAsync(await RecordAsync(client, invoiceId, Payment(1_000, "COUNTED-1", rail: "bank_transfer")), HttpStatusCode.OK);
+
+        Assert.Equal([("bank_transfer", "none", "merchant", "true")], received.Counted);
+    }
+
+    /// <summary>paytrust.payment.received of this factory's meters, while it lives.</summary>
+    private sealed class ReceivedPayments : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<(string?, string?, string?, string?)> _counted = new();
+
+        public ReceivedPayments(IMeterFactory meters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "paytrust.payment.received")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                var byKey = tags.ToArray().ToDictionary(tag => tag.Key, tag => (string?)tag.Value);
+                _counted.Enqueue((byKey["rail"], byKey["gateway"], byKey["source"], byKey["applied"]));
+            });
+            _listener.Start();
+        }
+
+        public IReadOnlyList<(string?, string?, string?, string?)> Counted => _counted.ToArray();
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>IDR, sandbox (1 % + 1,000 fee), no tax: 98,020 + round(980.2) + 1,000 = 100,000 exactly.</summary>

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Behaviors;
+using PayTrust.Application.Features.Payments.Rails;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
@@ -25,7 +28,9 @@ public sealed record ReceivedMoney(
 /// the money is not already applied. In the caller's transaction: the payment row, the invoice's installments,
 /// amounts and status (through the domain), the attempt, discrepancy rows and the outbox events.
 /// </summary>
-public sealed class PaymentApplier(IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
+public sealed class PaymentApplier(
+    IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox,
+    AfterCommit afterCommit, PaymentMetrics metrics, ILogger<PaymentApplier> logger)
 {
     public async Task<Payment?> ApplyAsync(
         Invoice invoice, PaymentAttempt? attempt, ReceivedMoney money, Guid? webhookEventId, Instant now, CancellationToken cancellationToken)
@@ -57,6 +62,17 @@ public sealed class PaymentApplier(IInvoiceRepository invoices, IPaymentAttemptR
         }
 
         await outbox.AddAsync(invoice.TenantId, PaymentEvents.Succeeded, payment.Id, PaymentEventPayload.Of(payment, invoice), now, cancellationToken);
+        // Counted and logged once committed: a transaction that rolls back (or is retried) received nothing. The
+        // merchant's reference and note stay out of the log; the ids lead to them.
+        afterCommit.Add(() =>
+        {
+            metrics.RecordReceived(payment.Rail, payment.Gateway, PaymentSourceNames.Of(payment.Source), payment.Applied);
+            logger.LogInformation(
+                "Payment {PaymentId} for invoice {InvoiceId} on {Rail}/{Gateway} from {Source}: {Amount} {Currency} minor units, {Outcome}",
+                payment.Id, payment.InvoiceId, payment.Rail, payment.Gateway ?? "none", PaymentSourceNames.Of(payment.Source),
+                payment.Amount.Minor, payment.Amount.Currency.Code, payment.Applied ? "applied" : "not applied (invoice closed)");
+            return Task.CompletedTask;
+        });
         return payment;
     }
 

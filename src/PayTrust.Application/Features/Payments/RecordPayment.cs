@@ -4,6 +4,7 @@ using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Common;
 using PayTrust.Application.Features.Invoices;
+using PayTrust.Application.Features.Payments.Rails;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
@@ -50,15 +51,6 @@ public sealed record PaymentView(
 
 public sealed record PaymentInvoiceView(string Status, long AmountPaid, long AmountDue, long OverpaymentAmount);
 
-/// <summary>The rails a merchant may record money on; card_psp money only ever arrives from its gateway.</summary>
-public static class MerchantRails
-{
-    public const string ManualSettlement = "manual_settlement";
-    public const string BankTransfer = "bank_transfer";
-
-    public static bool IsMerchantRail(string? rail) => rail is ManualSettlement or BankTransfer;
-}
-
 internal sealed class RecordPaymentValidator : AbstractValidator<RecordPayment>
 {
     public const int MaxReferenceLength = 255;
@@ -70,7 +62,7 @@ internal sealed class RecordPaymentValidator : AbstractValidator<RecordPayment>
     /// <summary>Before this, a paid_at is a typo (and DATETIME cannot hold every year a client can send).</summary>
     public static readonly Instant EarliestPaidAt = Instant.FromUtc(2000, 1, 1, 0, 0);
 
-    public RecordPaymentValidator(IClock clock)
+    public RecordPaymentValidator(IClock clock, RailCatalog rails)
     {
         // One Must per field: WithErrorCode names the code of the rule before it only, so a NotNull in front would fail with FluentValidation's own code.
         RuleFor(c => c.Amount).Must(amount => amount is >= 1 and <= Money.MaxAmount)
@@ -80,9 +72,9 @@ internal sealed class RecordPaymentValidator : AbstractValidator<RecordPayment>
         RuleFor(c => c.Reference).Must(reference => !string.IsNullOrWhiteSpace(reference) && reference.Length <= MaxReferenceLength)
             .WithErrorCode("invalid_reference")
             .WithMessage($"reference must be 1 to {MaxReferenceLength} characters");
-        RuleFor(c => c.Rail).Must(MerchantRails.IsMerchantRail)
+        RuleFor(c => c.Rail).Must(rails.IsMerchantRecordable)
             .WithErrorCode("invalid_rail")
-            .WithMessage((_, rail) => $"Invalid rail: {rail} - must be {MerchantRails.ManualSettlement} or {MerchantRails.BankTransfer}");
+            .WithMessage((_, rail) => $"Invalid rail: {rail} - must be {string.Join(" or ", rails.MerchantRecordable)}");
         RuleFor(c => c.PaidAt)
             .Must(paidAt => paidAt is not { } at || (at >= EarliestPaidAt && at <= clock.GetCurrentInstant() + ClockSkew))
             .WithErrorCode("invalid_paid_at")

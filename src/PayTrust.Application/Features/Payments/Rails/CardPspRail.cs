@@ -11,9 +11,12 @@ internal sealed class CardPspRail(IEnumerable<ICheckoutGateway> gateways) : IPay
 {
     private readonly Dictionary<string, ICheckoutGateway> _gateways = gateways.ToDictionary(gateway => gateway.Code, StringComparer.Ordinal);
 
-    public string Code => "card_psp";
+    public static readonly RailDescriptor Descriptor =
+        new("card_psp", new(SupportsAsync: true, SupportsRefund: true, SettlementMode.GatewaySettled, HostsCheckout: true));
 
-    public RailCapabilities Capabilities { get; } = new(SupportsAsync: true, SupportsRefund: true, SettlementMode.GatewaySettled, HostsCheckout: true);
+    public string Code => Descriptor.Code;
+
+    public RailCapabilities Capabilities => Descriptor.Capabilities;
 
     public bool Serves(string gateway) => _gateways.ContainsKey(gateway);
 

@@ -8,11 +8,11 @@ namespace PayTrust.Application.Features.Payments.Rails;
 /// (confirmed by a payment record, §8) or a payment the merchant settled offline (§7.5). There is no
 /// session to open, close or query, so those operations fail with method_not_supported instead of pretending.
 /// </summary>
-internal abstract class OfflineRail : IPaymentRail
+internal abstract class OfflineRail(RailDescriptor descriptor) : IPaymentRail
 {
-    public abstract string Code { get; }
+    public string Code => descriptor.Code;
 
-    public abstract RailCapabilities Capabilities { get; }
+    public RailCapabilities Capabilities => descriptor.Capabilities;
 
     public bool Serves(string gateway) => false;
 
@@ -26,16 +26,14 @@ internal abstract class OfflineRail : IPaymentRail
         Task.FromResult(RailResult<GatewayPaymentStatus>.Failed(FailureCode.MethodNotSupported, $"{Code} has no status to query"));
 }
 
-internal sealed class BankTransferRail : OfflineRail
+internal sealed class BankTransferRail() : OfflineRail(Descriptor)
 {
-    public override string Code => "bank_transfer";
-
-    public override RailCapabilities Capabilities { get; } = new(SupportsAsync: true, SupportsRefund: false, SettlementMode.DirectToMerchant, HostsCheckout: false);
+    public static readonly RailDescriptor Descriptor =
+        new("bank_transfer", new(SupportsAsync: true, SupportsRefund: false, SettlementMode.DirectToMerchant, HostsCheckout: false));
 }
 
-internal sealed class ManualSettlementRail : OfflineRail
+internal sealed class ManualSettlementRail() : OfflineRail(Descriptor)
 {
-    public override string Code => "manual_settlement";
-
-    public override RailCapabilities Capabilities { get; } = new(SupportsAsync: false, SupportsRefund: false, SettlementMode.DirectToMerchant, HostsCheckout: false);
+    public static readonly RailDescriptor Descriptor =
+        new("manual_settlement", new(SupportsAsync: false, SupportsRefund: false, SettlementMode.DirectToMerchant, HostsCheckout: false));
 }

@@ -16,13 +16,25 @@ public sealed class PaymentMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _operations;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _received;
 
     public PaymentMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _operations = _meter.CreateCounter<long>("paytrust.payment.operations", description: "Rail operations by rail, gateway, operation, outcome and failure code");
         _duration = _meter.CreateHistogram<double>("paytrust.payment.operation.duration", unit: "ms", description: "Rail operation duration");
+        _received = _meter.CreateCounter<long>("paytrust.payment.received", description: "Committed payments by rail, gateway, source and whether they were applied");
     }
+
+    /// <summary>A payment committed (spec §7.4, §7.5): by any source, on any rail, applied to its invoice or not (closed invoice).</summary>
+    public void RecordReceived(string rail, string? gateway, string source, bool applied) =>
+        _received.Add(1, new TagList
+        {
+            { "rail", rail },
+            { "gateway", gateway ?? "none" },
+            { "source", source },
+            { "applied", applied ? "true" : "false" },
+        });
 
     public void Record(string rail, string gateway, string operation, RailOutcome outcome, FailureCode? failure, TimeSpan elapsed)
     {
