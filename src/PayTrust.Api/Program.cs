@@ -29,6 +29,13 @@ if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], 
     return 1;
 }
 
+if (app.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>() is { SandboxEnabled: false, DefaultGateway: "sandbox" })
+{
+    await Console.Error.WriteLineAsync(
+        "PayTrust cannot start: PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway (default sandbox) must name another gateway, such as xendit or midtrans");
+    return 1;
+}
+
 if (await app.PrepareDatabaseAsync() is { } failure)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {failure}");
@@ -55,7 +62,10 @@ PaymentEndpoints.Map(app);
 InvoicePaymentEndpoints.Map(app);
 ReportEndpoints.Map(app);
 WebhookEndpoints.Map(app);
-SandboxEndpoints.Map(app);
+if (app.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxEnabled)
+{
+    SandboxEndpoints.Map(app);
+}
 app.MapPayTrustApiDocs();
 
 try

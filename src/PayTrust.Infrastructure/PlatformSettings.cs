@@ -18,6 +18,8 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
     public Duration CheckoutSessionLifetime { get; } =
         Duration.FromMinutes(int.TryParse(configuration["PayTrust:Payments:SessionMinutes"], out var minutes) && minutes > 0 ? minutes : 24 * 60);
 
+    public bool SandboxEnabled { get; } = !bool.TryParse(configuration["PayTrust:Sandbox:Enabled"], out var enabled) || enabled;
+
     // Without a configured secret the sandbox signs with one made for this process: its own webhooks verify,
     // and nobody can forge one, but several instances would not accept each other's (README, configuration).
     public string SandboxWebhookSecret { get; } =

@@ -12,6 +12,14 @@ public interface IPlatformSettings
     /// <summary>How long a new checkout session stays open at most (PayTrust:Payments:SessionMinutes, default 24 h).</summary>
     NodaTime.Duration CheckoutSessionLifetime { get; }
 
+    /// <summary>
+    /// Whether the built-in sandbox gateway is offered (PayTrust:Sandbox:Enabled, default true). Its checkout page needs
+    /// no credentials and marks invoices paid at a click, which is what demos, tests and benchmarks want and what a
+    /// production platform must be able to switch off: then no invoice can be routed to it, its pages and webhooks are
+    /// 404, and an existing sandbox invoice cannot open a checkout (ADR 12).
+    /// </summary>
+    bool SandboxEnabled { get; }
+
     /// <summary>The secret the sandbox gateway signs its webhooks with (PayTrust:Sandbox:WebhookSecret).</summary>
     string SandboxWebhookSecret { get; }
 

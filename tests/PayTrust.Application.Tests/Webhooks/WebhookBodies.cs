@@ -163,12 +163,14 @@ internal static class WebhookBodies
     }
 }
 
-/// <summary>Platform settings for the sandbox protocol: only the secret matters here.</summary>
-internal sealed class SandboxSettings(string secret) : IPlatformSettings
+/// <summary>Platform settings for the sandbox protocol: only the secret (and whether the sandbox is on) matters here.</summary>
+internal sealed class SandboxSettings(string secret, bool enabled = true) : IPlatformSettings
 {
     public string PublicUrl => "http://localhost:8080";
 
     public string DefaultGateway => "sandbox";
+
+    public bool SandboxEnabled => enabled;
 
     public Duration CheckoutSessionLifetime => Duration.FromHours(24);
 

@@ -15,14 +15,14 @@ public sealed record GatewayView(string Code, string Name, IReadOnlyList<Gateway
 /// </summary>
 public sealed record GatewayCurrencyView(string CurrencyCode, string FeePercentage, long FeeFixed);
 
-internal sealed class ListGatewaysHandler(IDbSession session) : IQueryHandler<ListGateways, IReadOnlyList<GatewayView>>
+internal sealed class ListGatewaysHandler(IDbSession session, IPlatformSettings platform) : IQueryHandler<ListGateways, IReadOnlyList<GatewayView>>
 {
     private const string Sql = """
         SELECT g.code AS Code, g.name AS Name,
                gc.currency_code AS CurrencyCode, gc.fee_percentage AS FeePercentage, gc.fee_fixed AS FeeFixed
         FROM gateways g
         JOIN gateway_currencies gc ON gc.gateway_code = g.code
-        WHERE g.active = 1
+        WHERE g.active = 1 AND (g.code <> 'sandbox' OR @SandboxEnabled)
         ORDER BY g.code, gc.currency_code
         """;
 
@@ -30,7 +30,7 @@ internal sealed class ListGatewaysHandler(IDbSession session) : IQueryHandler<Li
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<GatewayRow>(
-            new CommandDefinition(Sql, cancellationToken: cancellationToken));
+            new CommandDefinition(Sql, new { platform.SandboxEnabled }, cancellationToken: cancellationToken));
 
         return rows
             .GroupBy(row => (row.Code, row.Name))

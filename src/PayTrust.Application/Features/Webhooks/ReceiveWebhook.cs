@@ -29,12 +29,14 @@ public sealed record WebhookReceipt(WebhookReceiptResult Result, Guid? EventId =
 
 internal sealed class ReceiveWebhookHandler(
     IEnumerable<IWebhookProtocol> protocols, IWebhookEventRepository events,
-    GatewayCredentialStore credentials, ISender sender, IDatabaseErrors databaseErrors, IClock clock, ILogger<ReceiveWebhookHandler> logger)
+    GatewayCredentialStore credentials, ISender sender, IDatabaseErrors databaseErrors, IPlatformSettings platform, IClock clock,
+    ILogger<ReceiveWebhookHandler> logger)
     : IRequestHandler<ReceiveWebhook, WebhookReceipt>
 {
     public async ValueTask<WebhookReceipt> Handle(ReceiveWebhook request, CancellationToken cancellationToken)
     {
-        var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway)
+        // A sandbox switched off takes no webhooks: they would mark invoices paid with nobody's money.
+        var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway && (platform.SandboxEnabled || candidate.Gateway != "sandbox"))
             ?? throw new PayTrustException(ErrorKind.NotFound, "unknown_gateway", $"No webhooks are received for gateway '{request.Gateway}'");
         var now = clock.GetCurrentInstant().ToStoragePrecision();
 
