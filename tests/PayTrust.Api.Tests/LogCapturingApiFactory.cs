@@ -10,6 +10,13 @@ public sealed class LogCapturingApiFactory : PayTrustApiFactory
 {
     public ConcurrentQueue<LogEvent> Events { get; } = new();
 
+    // Every level kept: what only debug or trace logging would write must be free of secrets as well.
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Serilog:MinimumLevel:Default"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+    };
+
     protected override void ConfigureTestServices(IServiceCollection services) =>
         services.AddSingleton<ILogEventSink>(new Sink(Events));
 

@@ -17,8 +17,11 @@ public static class GatewayClientsRegistration
     /// </summary>
     public static IServiceCollection AddGatewayClients(this IServiceCollection services)
     {
-        services.AddHttpClient<XenditGateway>(Configure).AddResilienceHandler("xendit", AddTimeout);
-        services.AddHttpClient<MidtransGateway>(Configure).AddResilienceHandler("midtrans", AddTimeout);
+        // Without HttpClient's own loggers: at Trace they write every request header's raw value into the log event's
+        // properties (its message shows "*", its properties the tenant's Basic auth), and any sink that keeps
+        // properties, the JSON console among them, would print the secret key. PaymentRails logs every call instead.
+        services.AddHttpClient<XenditGateway>(Configure).RemoveAllLoggers().AddResilienceHandler("xendit", AddTimeout);
+        services.AddHttpClient<MidtransGateway>(Configure).RemoveAllLoggers().AddResilienceHandler("midtrans", AddTimeout);
         services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<XenditGateway>());
         services.AddTransient<ICheckoutGateway>(provider => provider.GetRequiredService<MidtransGateway>());
         // Their webhook protocols: stateless, so one each for the process, added beside the sandbox's.

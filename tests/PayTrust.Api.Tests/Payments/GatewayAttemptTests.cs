@@ -12,7 +12,14 @@ public sealed class GatewayStandInApiFactory : StandInApiFactory
 {
     // Short so the timeout test is quick, but not so short that a loaded 2-core CI machine times out a normal
     // stand-in answer (at 1 s that happened, and every later scripted answer went to the wrong request).
-    protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?> { ["PayTrust:Gateways:TimeoutSeconds"] = "3" };
+    protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
+    {
+        ["PayTrust:Gateways:TimeoutSeconds"] = "3",
+        // Every level kept, so the secrets test also sees what only debug or trace logging would write (HttpClient's headers).
+        ["Serilog:MinimumLevel:Default"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Verbose",
+    };
 }
 
 /// <summary>Payment attempts through the real Xendit and Midtrans clients (spec §7.2, §7.3, §7.6).</summary>
@@ -263,6 +270,8 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         };
         var logged = factory.Logs.Select(Render).ToArray();
         Assert.Contains(logged, line => line.Contains("open_checkout", StringComparison.Ordinal) && line.Contains("credentials_invalid", StringComparison.Ordinal));
+        // Trace events were captured too: a secret written only at that level would have been seen.
+        Assert.Contains(factory.Logs, e => e.Level == LogEventLevel.Verbose);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(logged, line => line.Contains(secret, StringComparison.Ordinal));
