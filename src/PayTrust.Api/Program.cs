@@ -29,10 +29,9 @@ if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], 
     return 1;
 }
 
-if (app.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>() is { SandboxEnabled: false, DefaultGateway: "sandbox" })
+if (SandboxSwitch.Problem(app.Services) is { } sandboxProblem)
 {
-    await Console.Error.WriteLineAsync(
-        "PayTrust cannot start: PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway (default sandbox) must name another gateway, such as xendit or midtrans");
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {sandboxProblem}");
     return 1;
 }
 

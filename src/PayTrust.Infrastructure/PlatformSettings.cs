@@ -18,7 +18,13 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
     public Duration CheckoutSessionLifetime { get; } =
         Duration.FromMinutes(int.TryParse(configuration["PayTrust:Payments:SessionMinutes"], out var minutes) && minutes > 0 ? minutes : 24 * 60);
 
-    public bool SandboxEnabled { get; } = !bool.TryParse(configuration["PayTrust:Sandbox:Enabled"], out var enabled) || enabled;
+    // Strict: a value that is not true or false stops the start-up (Program) rather than leaving the sandbox on unnoticed.
+    public bool SandboxEnabled { get; } = configuration["PayTrust:Sandbox:Enabled"] switch
+    {
+        null or "" => true,
+        var value when bool.TryParse(value, out var enabled) => enabled,
+        var value => throw new InvalidOperationException($"PayTrust:Sandbox:Enabled must be true or false, not '{value}'"),
+    };
 
     // Without a configured secret the sandbox signs with one made for this process: its own webhooks verify,
     // and nobody can forge one, but several instances would not accept each other's (README, configuration).

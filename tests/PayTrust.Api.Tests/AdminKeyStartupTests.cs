@@ -35,18 +35,20 @@ public class AdminKeyStartupTests
         Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_service_refuses_to_start_with_the_sandbox_switched_off_and_still_the_default_gateway()
+    [Theory]
+    [InlineData("false", "PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway")]
+    [InlineData("off", "PayTrust:Sandbox:Enabled must be true or false, not 'off'")]
+    public async Task The_service_refuses_to_start_with_the_sandbox_switch_unreadable_or_off_while_it_is_the_default_gateway(string enabled, string reason)
     {
         var line = await RefusalLineAsync(new Dictionary<string, string?>
         {
             ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
             ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
-            ["PayTrust__Sandbox__Enabled"] = "false",
+            ["PayTrust__Sandbox__Enabled"] = enabled,
             ["PayTrust__DefaultGateway"] = null,
         });
 
-        Assert.StartsWith("PayTrust cannot start: PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway", line, StringComparison.Ordinal);
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
     }
 
     /// <summary>Launches the API in Production with these settings (null: unset) and returns its single stderr line.</summary>

@@ -12,7 +12,7 @@ namespace PayTrust.Infrastructure.Persistence;
 /// changes only by migration, and every invoice creation reads it, so one query a minute instead of one
 /// per invoice. The fee rule is copied onto each invoice, so a change reaches only invoices created after it.
 /// </summary>
-internal sealed class GatewayCatalog(MySqlDataSource dataSource, IPlatformSettings platform, IClock clock) : IGatewayCatalog, IDisposable
+internal sealed class GatewayCatalog(MySqlDataSource dataSource, IClock clock) : IGatewayCatalog, IDisposable
 {
     private static readonly Duration CacheFor = Duration.FromMinutes(1);
 
@@ -48,10 +48,7 @@ internal sealed class GatewayCatalog(MySqlDataSource dataSource, IPlatformSettin
             }
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            // A sandbox switched off (PayTrust:Sandbox:Enabled) is not in the catalogue: nothing can route to it.
-            var rows = (await connection.QueryAsync<Row>(new CommandDefinition(Sql, cancellationToken: cancellationToken)))
-                .Where(row => platform.SandboxEnabled || row.Code != "sandbox")
-                .ToArray();
+            var rows = (await connection.QueryAsync<Row>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).ToArray();
             _snapshot = new Snapshot(
                 now,
                 rows.Select(r => r.Code).ToHashSet(StringComparer.Ordinal),

@@ -61,21 +61,57 @@ public class SandboxSwitchedOffTests(SandboxOffApiFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task An_invoice_routed_to_the_sandbox_before_it_was_switched_off_opens_no_checkout()
+    public async Task An_invoice_routed_to_the_sandbox_before_it_was_switched_off_gets_no_checkout_not_even_its_open_one()
+    {
+        var (client, invoiceId) = await XenditInvoiceAsync();
+        var open = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        // As if both had been made on the sandbox while it was on.
+        await PaymentApi.ExecuteAsync(factory, "UPDATE invoices SET gateway = 'sandbox' WHERE id = @Id", new { Id = invoiceId });
+        await PaymentApi.ExecuteAsync(factory, "UPDATE payment_attempts SET gateway = 'sandbox' WHERE invoice_id = @Id", new { Id = invoiceId });
+        using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var path = new Uri((await HttpAssert.JsonAsync(await client.GetAsync($"/invoices/{invoiceId}"), HttpStatusCode.OK)).GetProperty("payment_url").GetString()!).AbsolutePath;
+
+        var problem = await HttpAssert.Problem.ReadAsync(await PaymentApi.PostAttemptAsync(client, invoiceId), HttpStatusCode.UnprocessableEntity);
+        var page = await browser.GetAsync(path);
+
+        Assert.Equal("method_not_supported", problem.Code);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Contains("cannot be paid online right now", await page.Content.ReadAsStringAsync());
+        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+        Assert.Equal((open.GetProperty("id").GetGuid(), "pending"), (attempt.Id, attempt.Status));
+    }
+
+    [Fact]
+    public async Task A_stored_routing_rule_naming_the_sandbox_is_passed_over_and_a_new_one_is_refused()
     {
         var tenant = await factory.CreateTenantAsync();
         await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
         using var client = factory.TenantClient(tenant.ApiKey);
+        await PaymentApi.ExecuteAsync(factory,
+            "INSERT INTO tenant_routing_rules (tenant_id, currency_code, payment_method, gateway_code, created_at) VALUES (@Id, 'IDR', '', 'sandbox', UTC_TIMESTAMP(6))",
+            new { Id = tenant.TenantId });
+        var unnamed = InvoiceApi.OneMillionRupiah();
+        unnamed.Remove("gateway");
+
+        var routed = await InvoiceApi.CreateAsync(factory, tenant, unnamed);
+        var refused = await HttpAssert.Problem.ReadAsync(
+            await InvoiceApi.SendJsonAsync(client, HttpMethod.Put, "/routing-rules",
+                System.Text.Json.Nodes.JsonNode.Parse("""{"rules":[{"currency_code":"IDR","gateway":"sandbox"}]}""")!),
+            HttpStatusCode.BadRequest);
+        var report = await client.GetAsync("/reports/financial?start_date=2026-01-01T00:00:00Z&end_date=2026-02-01T00:00:00Z&gateway=sandbox");
+
+        Assert.Equal("xendit", routed.GetProperty("gateway").GetString());
+        Assert.Equal("invalid_gateway", refused.Code);
+        // The sandbox's history is still the platform's: a report can still be asked for it.
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+    }
+
+    private async Task<(HttpClient Client, Guid InvoiceId)> XenditInvoiceAsync()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
         var body = InvoiceApi.OneMillionRupiah();
         body["gateway"] = "xendit";
-        var invoiceId = await InvoiceApi.CreateIdAsync(factory, tenant, body);
-        await PaymentApi.ExecuteAsync(factory, "UPDATE invoices SET gateway = 'sandbox' WHERE id = @Id", new { Id = invoiceId });
-
-        var problem = await HttpAssert.Problem.ReadAsync(await PaymentApi.PostAttemptAsync(client, invoiceId), HttpStatusCode.BadGateway);
-
-        Assert.Equal(("sandbox", "method_not_supported"), (problem.Body.GetProperty("gateway").GetString(), problem.Body.GetProperty("failure_code").GetString()));
-        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
-        Assert.Equal(("failed", null), (attempt.Status, attempt.CheckoutUrl));
-        Assert.Equal("draft", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+        return (factory.TenantClient(tenant.ApiKey), await InvoiceApi.CreateIdAsync(factory, tenant, body));
     }
 }

@@ -20,12 +20,17 @@ public class WebhookApiFactory : Payments.StandInApiFactory
     }
 
     /// <summary>An instance on a database and clock the test owns (restarts, shortened lock waits).</summary>
-    internal WebhookApiFactory(TestDatabase database, bool ownsDatabase, FakeClock clock, int? lockWaitSeconds)
+    internal WebhookApiFactory(
+        TestDatabase database, bool ownsDatabase, FakeClock clock, int? lockWaitSeconds, IReadOnlyDictionary<string, string?>? settings = null)
         : base(database, ownsDatabase)
     {
         Clock = clock;
         LockWaitSeconds = lockWaitSeconds;
+        Settings = settings ?? new Dictionary<string, string?>();
     }
+
+    /// <summary>More settings for this instance (a restart with another configuration).</summary>
+    private IReadOnlyDictionary<string, string?> Settings { get; }
 
     /// <summary>Starts at the real time, on a whole second (the database keeps microseconds; equality checks stay exact).</summary>
     public static FakeClock NewClock() => new(Instant.FromUnixTimeSeconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeSeconds()));
@@ -49,6 +54,11 @@ public class WebhookApiFactory : Payments.StandInApiFactory
             if (LockWaitSeconds is { } seconds)
             {
                 settings["PayTrust:Database:LockWaitTimeoutSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            foreach (var (key, value) in Settings)
+            {
+                settings[key] = value;
             }
 
             return settings;

@@ -156,11 +156,35 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         Assert.Equal(("processed", "applied"), (stored.Status, stored.Outcome));
     }
 
+    [Fact]
+    public async Task A_stored_sandbox_event_is_rejected_not_applied_once_the_sandbox_is_switched_off()
+    {
+        var setup = await AttemptAsync(_app);
+        var firstFailure = Now;
+        using (var gateway = _app.CreateClient())
+        await using (await HoldInvoiceLockAsync(setup.InvoiceId))
+        {
+            await HttpAssert.Problem.ReadAsync(await PostSandboxAsync(gateway, SandboxPaid(setup.Reference, setup.Amount, Now), Now), HttpStatusCode.ServiceUnavailable);
+        }
+
+        setup.Client.Dispose();
+        await ((IAsyncLifetime)_app).DisposeAsync();
+        _clock.Reset(firstFailure + Duration.FromMinutes(2));
+        _app = await StartAsync(new Dictionary<string, string?> { ["PayTrust:Sandbox:Enabled"] = "false", ["PayTrust:DefaultGateway"] = "xendit" });
+
+        Assert.Equal(1, await RunRetryPassAsync(_app));
+
+        Assert.Equal(("pending", 0L, 0L), Money(await SnapshotAsync(_app, setup.InvoiceId)));
+        var stored = Assert.Single(await WebhookEventsAsync(_app, "invoice_id = @Id", new { Id = setup.InvoiceId }));
+        Assert.Equal(("rejected", "sandbox_disabled"), (stored.Status, stored.Outcome));
+        Assert.Equal(0, await RunRetryPassAsync(_app));
+    }
+
     private Instant Now => _clock.GetCurrentInstant();
 
-    private async Task<WebhookApiFactory> StartAsync()
+    private async Task<WebhookApiFactory> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = new WebhookApiFactory(_database, ownsDatabase: false, _clock, lockWaitSeconds: 1);
+        var app = new WebhookApiFactory(_database, ownsDatabase: false, _clock, lockWaitSeconds: 1, settings);
         await app.InitializeAsync();
         return app;
     }

@@ -35,6 +35,12 @@ internal sealed class ReservePaymentAttemptHandler(
         var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
         var invoice = locked.Invoice;
+        if (!platform.SandboxEnabled && invoice.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode)
+        {
+            // Routed to the sandbox before it was switched off: no new checkout, and no open one handed back (its page is gone).
+            throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.MethodNotSupported.Code, "The sandbox gateway is switched off on this platform");
+        }
+
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
 

@@ -27,18 +27,35 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
         LIMIT 1
         """;
 
+    private const string SandboxGateway = Sandbox.SandboxCheckoutGateway.GatewayCode;
+
     private const string HasCredentialsSql = "SELECT COUNT(*) FROM tenant_gateway_credentials WHERE tenant_id = @TenantId AND gateway_code = @Gateway";
 
     public async Task<RoutedGateway> RouteAsync(string? requestedGateway, Currency currency, string? paymentMethod, CancellationToken cancellationToken)
     {
         var tenantId = caller.RequireTenant();
-        var gateway = requestedGateway
-            ?? await TenantRuleAsync(tenantId, currency, paymentMethod, cancellationToken)
-            ?? platform.DefaultGateway;
+        // A tenant's rule that names a gateway the platform no longer offers (the sandbox switched off) is passed over,
+        // so its invoices still route; a request that names one is refused.
+        var gateway = requestedGateway is { } requested
+            ? RequireOffered(requested)
+            : await TenantRuleAsync(tenantId, currency, paymentMethod, cancellationToken) is { } ruled && IsOffered(ruled)
+                ? ruled
+                : platform.DefaultGateway;
         var feeRule = await gateways.RequireFeeRuleAsync(gateway, currency, cancellationToken);
         await EnsureCredentialsAsync(tenantId, gateway, cancellationToken);
         return new RoutedGateway(gateway, feeRule);
     }
+
+    /// <summary>
+    /// Whether the platform offers the gateway to new invoices and routing rules: every gateway of the catalogue, except
+    /// the built-in sandbox when PayTrust:Sandbox:Enabled is false (ADR 12). Stored invoices, reports and supplementary
+    /// invoices still see the whole catalogue.
+    /// </summary>
+    public bool IsOffered(string gateway) => platform.SandboxEnabled || gateway != SandboxGateway;
+
+    /// <summary>The gateway, if offered; otherwise 400 invalid_gateway, as for a gateway the platform does not have.</summary>
+    public string RequireOffered(string gateway) =>
+        IsOffered(gateway) ? gateway : throw new PayTrustException(ErrorKind.InvalidInput, "invalid_gateway", $"Invalid gateway: {gateway} not found");
 
     /// <summary>A tenant without credentials for a gateway cannot route to it: 422 credentials_missing (§7.6).</summary>
     public async Task EnsureCredentialsAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)

@@ -57,6 +57,7 @@ internal sealed class SetRoutingRulesHandler(IDbSession session, IGatewayCatalog
         var tenantId = caller.RequireTenant();
         foreach (var rule in command.Rules!)
         {
+            router.RequireOffered(rule.Gateway!);
             await gateways.RequireFeeRuleAsync(rule.Gateway!, Currency.Parse(rule.CurrencyCode), cancellationToken);
             await router.EnsureCredentialsAsync(tenantId, rule.Gateway!, cancellationToken);
         }

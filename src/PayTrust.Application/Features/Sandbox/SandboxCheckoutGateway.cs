@@ -16,11 +16,8 @@ internal sealed class SandboxCheckoutGateway(IPlatformSettings platform) : IChec
     public string Code => GatewayCode;
 
     public Task<RailResult<CheckoutSession>> CreateSessionAsync(CheckoutRequest request, GatewayCredentials? credentials, CancellationToken cancellationToken) =>
-        Task.FromResult(platform.SandboxEnabled
-            ? RailResult<CheckoutSession>.Succeeded(new CheckoutSession(
-                "sbx_" + Guid.NewGuid().ToString("N"), platform.SandboxCheckoutUrl(request.Reference), request.ExpiresAt))
-            // An invoice routed to the sandbox before it was switched off: its checkout page no longer exists.
-            : RailResult<CheckoutSession>.Failed(FailureCode.MethodNotSupported, "the sandbox gateway is switched off on this platform"));
+        Task.FromResult(RailResult<CheckoutSession>.Succeeded(new CheckoutSession(
+            "sbx_" + Guid.NewGuid().ToString("N"), platform.SandboxCheckoutUrl(request.Reference), request.ExpiresAt)));
 
     public Task<RailResult<GatewayPaymentStatus>> GetStatusAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken) =>
         Task.FromResult(RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus("pending", null, null, null)));

@@ -21,7 +21,7 @@ public sealed record ReprocessWebhookEvent(Guid EventId, Guid? TenantId, bool Is
 
 internal sealed class ReprocessWebhookEventHandler(
     IWebhookEventRepository events, IEnumerable<IWebhookProtocol> protocols,
-    NotificationApplier applier, IClock clock)
+    NotificationApplier applier, IPlatformSettings platform, IClock clock)
     : ICommandHandler<ReprocessWebhookEvent, WebhookEventView?>
 {
     public async ValueTask<WebhookEventView?> Handle(ReprocessWebhookEvent command, CancellationToken cancellationToken)
@@ -49,8 +49,9 @@ internal sealed class ReprocessWebhookEventHandler(
         var protocol = protocols.First(candidate => candidate.Gateway == record.Gateway);
         var headers = new WebhookHeaders(JsonSerializer.Deserialize<Dictionary<string, string?>>(record.Headers) ?? []);
         var parsed = protocol.Parse(record.Payload, headers);
-        var outcome = parsed.IsMalformed
-            ? NotificationOutcome.Rejected("malformed_payload")
+        // A sandbox event stored before the sandbox was switched off is not applied by a retry or a replay either.
+        var outcome = parsed.IsMalformed ? NotificationOutcome.Rejected("malformed_payload")
+            : record.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode && !platform.SandboxEnabled ? NotificationOutcome.Rejected("sandbox_disabled")
             : await ApplyAsync(tenantId, invoiceId, attemptId, parsed.Notification, record.Id, now, cancellationToken);
 
         var attempt = record.RetryCount + 1;
