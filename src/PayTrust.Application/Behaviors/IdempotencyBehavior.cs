@@ -70,7 +70,10 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IdempotencyRequest 
             throw;
         }
 
-        await store.CompleteInTransactionAsync(request, IdempotentResponse.ResultKind, IdempotentResponse.Serialize(response), cancellationToken);
+        // Not the caller's token: the work is done, and a caller that hung up meanwhile must find its answer on retry rather
+        // than the key stuck in_progress (a request with no transaction of its own, such as CreatePaymentAttempt, writes
+        // this at once; a command's transaction still commits or not with its own token).
+        await store.CompleteInTransactionAsync(request, IdempotentResponse.ResultKind, IdempotentResponse.Serialize(response), CancellationToken.None);
         return response;
     }
 }

@@ -229,6 +229,45 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         return new Uri(invoice.GetProperty("payment_url").GetString()!).AbsolutePath;
     }
 
+    [Fact]
+    public async Task A_caller_that_hangs_up_and_retries_with_its_idempotency_key_gets_the_attempt_it_started()
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("xendit");
+        var creationsBefore = factory.Xendit.CreationCount;
+        var key = $"hang-up-{Guid.NewGuid():N}";
+        factory.Xendit.HoldCreations();
+        try
+        {
+            using var hangUp = new CancellationTokenSource();
+            var sending = client.SendAsync(KeyedAttempt(invoiceId, key), hangUp.Token);
+            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
+            await hangUp.CancelAsync();
+            await Task.Delay(300);
+            factory.Xendit.ReleaseCreations();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        }
+        finally
+        {
+            factory.Xendit.ReleaseCreations();
+        }
+
+        // The retry finds the first request's answer once it is recorded (409 idempotency_key_in_use until then).
+        var retried = await PollAsync(() => client.SendAsync(KeyedAttempt(invoiceId, key)), response => response.StatusCode != HttpStatusCode.Conflict);
+
+        var replayed = await HttpAssert.JsonAsync(retried, HttpStatusCode.Created);
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
+        Assert.Equal((attempt.Id, "pending"), (replayed.GetProperty("id").GetGuid(), replayed.GetProperty("status").GetString()));
+        Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+    }
+
+    private static HttpRequestMessage KeyedAttempt(Guid invoiceId, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/invoices/{invoiceId}/payment-attempts");
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
