@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using MySqlConnector;
@@ -20,6 +21,10 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
 {
     private const string StartTransaction = "START TRANSACTION";
     private const string Commit = "COMMIT";
+
+    // Server threads of connections that may have gone back to the pool inside a transaction (a ROLLBACK the driver
+    // refused): whoever opens one next rolls it back first. Empty but for that rare failure, so a check costs nothing.
+    private static readonly ConcurrentDictionary<int, bool> SuspectThreads = new();
 
     private MySqlConnection? _connection;
     // Whether the connection's session has PreparedStatements prepared, so that their texts are sent as EXECUTEs (ADR 27).
@@ -114,9 +119,19 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             {
                 // The driver refused the ROLLBACK on a connection that still works (still in use, say), so the transaction
                 // may be open on it; handed back to the pool (Connection Reset=false) it would be committed by the next
-                // session's START TRANSACTION. The server is asked, from a connection of its own, to end this one: that
-                // rolls the transaction back, and the driver then finds the connection dead and does not pool it again.
-                await KillAsync(_connection.ServerThread);
+                // session's START TRANSACTION. It is marked, so that the next session to open it rolls back first, and the
+                // server is asked, from a connection of its own, to end it now, which rolls the transaction back and frees
+                // its locks at once. If even that fails (the server refuses new connections), the mark still holds.
+                var thread = _connection.ServerThread;
+                SuspectThreads[thread] = true;
+                try
+                {
+                    await KillAsync(thread);
+                }
+                catch (Exception failure) when (failure is MySqlException or InvalidOperationException)
+                {
+                }
+
                 await DropConnectionAsync();
             }
         }
@@ -247,7 +262,13 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     {
         if (_connection is null)
         {
-            _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            if (!SuspectThreads.IsEmpty && SuspectThreads.TryRemove(connection.ServerThread, out _))
+            {
+                connection = await RolledBackAsync(connection, cancellationToken);
+            }
+
+            _connection = connection;
             _executesPrepared = PreparedStatements.AreUsable(dataSource, _connection);
         }
 
@@ -268,6 +289,31 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             }
 
             _connection = null;
+        }
+    }
+
+    /// <summary>
+    /// A suspect connection rolled back before use. One that was ended (KillAsync) fails instead, which marks it broken,
+    /// so it is closed rather than pooled again and a fresh one is opened: the caller never sees it.
+    /// </summary>
+    private async Task<MySqlConnection> RolledBackAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: cancellationToken));
+            return connection;
+        }
+        catch (MySqlException)
+        {
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (MySqlException)
+            {
+            }
+
+            return await dataSource.OpenConnectionAsync(cancellationToken);
         }
     }
 
