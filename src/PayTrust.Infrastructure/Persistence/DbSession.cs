@@ -320,6 +320,12 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     private async Task KillAsync(int serverThread)
     {
         var unpooled = new MySqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false };
+        if (unpooled.Server.Contains(',', StringComparison.Ordinal))
+        {
+            // Several hosts: the killer may reach another server, where the id names somebody else's connection.
+            return;
+        }
+
         await using var killer = new MySqlConnection(unpooled.ConnectionString);
         await killer.OpenAsync();
         await killer.ExecuteAsync($"KILL {serverThread}");
