@@ -90,66 +90,23 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task A_rollback_with_a_reader_left_open_still_discards_the_transaction_before_the_pooled_connection_is_reused()
-    {
-        await (await SessionAsync()).DisposeAsync(); // the probe table
-        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+    public Task A_rollback_with_a_reader_left_open_still_discards_the_transaction_before_the_pooled_connection_is_reused() =>
+        AssertTheNextSessionDoesNotCommitTheRolledBackOneAsync(async (session, id) =>
         {
-            Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
-        }.ConnectionString);
-        var abandoned = NewId();
-        await using (var session = new DbSession(dataSource))
-        {
-            await session.BeginAsync(CancellationToken.None);
-            await session.ExecuteNowAsync(Insert, new { Id = abandoned, Note = "abandoned" }, CancellationToken.None);
             // As a handler that fails between reading and disposing its reader leaves it.
-            _ = await session.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = abandoned }, CancellationToken.None);
-            await session.RollbackAsync(CancellationToken.None);
-        }
-
-        // The next session on the same connection: its START TRANSACTION would commit a transaction left open.
-        var next = NewId();
-        await using (var session = new DbSession(dataSource))
-        {
-            await session.BeginAsync(CancellationToken.None);
-            await session.ExecuteNowAsync(Insert, new { Id = next, Note = "next" }, CancellationToken.None);
-            await session.CommitAsync(CancellationToken.None);
-        }
-
-        Assert.Equal(["next"], await NotesAsync(abandoned, next));
-    }
+            _ = await session.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = id }, CancellationToken.None);
+            return null;
+        });
 
     [Fact]
-    public async Task A_rollback_the_driver_refuses_ends_the_connection_so_no_later_session_commits_the_transaction()
-    {
-        await (await SessionAsync()).DisposeAsync(); // the probe table
-        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+    public Task A_rollback_the_driver_refuses_ends_the_connection_so_no_later_session_commits_the_transaction() =>
+        AssertTheNextSessionDoesNotCommitTheRolledBackOneAsync(async (session, id) =>
         {
-            Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
-        }.ConnectionString);
-        var abandoned = NewId();
-        await using (var session = new DbSession(dataSource))
-        {
-            await session.BeginAsync(CancellationToken.None);
-            await session.ExecuteNowAsync(Insert, new { Id = abandoned, Note = "abandoned" }, CancellationToken.None);
+            // A reader the session does not know of keeps the connection busy: the driver refuses the ROLLBACK. The next
+            // session then draws a connection the server ended; it must neither commit the first transaction nor fail.
             var connection = await session.GetConnectionAsync(CancellationToken.None);
-            // A reader the session does not know of keeps the connection busy: the driver refuses the ROLLBACK.
-            await using var untracked = await connection.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = abandoned });
-            await session.RollbackAsync(CancellationToken.None);
-        }
-
-        // The next session on the pool's only connection: its START TRANSACTION would commit a transaction left open, and
-        // the connection it draws was ended by the server; it must neither commit the first nor fail.
-        var next = NewId();
-        await using (var session = new DbSession(dataSource))
-        {
-            await session.BeginAsync(CancellationToken.None);
-            await session.ExecuteNowAsync(Insert, new { Id = next, Note = "next" }, CancellationToken.None);
-            await session.CommitAsync(CancellationToken.None);
-        }
-
-        Assert.Equal(["next"], await NotesAsync(abandoned, next));
-    }
+            return await connection.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = id });
+        });
 
     [Fact]
     public async Task Outside_a_transaction_a_write_runs_at_once_and_a_transaction_that_sent_nothing_commits_without_a_statement()
@@ -180,6 +137,42 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<string>("SELECT note FROM session_probe WHERE id IN @Ids ORDER BY note", new { Ids = ids })).ToArray();
+    }
+
+    /// <summary>
+    /// On a pool of one connection, never reset on reuse (as in production): a session inserts a row, leaves its
+    /// connection busy as <paramref name="leaveBusy"/> does (what it returns stays open until after the rollback) and
+    /// rolls back; the next session, whose START TRANSACTION would commit a transaction left open, inserts and commits.
+    /// </summary>
+    private async Task AssertTheNextSessionDoesNotCommitTheRolledBackOneAsync(Func<DbSession, long, Task<IAsyncDisposable?>> leaveBusy)
+    {
+        await (await SessionAsync()).DisposeAsync(); // the probe table
+        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
+        }.ConnectionString);
+        var abandoned = NewId();
+        await using (var session = new DbSession(dataSource))
+        {
+            await session.BeginAsync(CancellationToken.None);
+            await session.ExecuteNowAsync(Insert, new { Id = abandoned, Note = "abandoned" }, CancellationToken.None);
+            var busy = await leaveBusy(session, abandoned);
+            await session.RollbackAsync(CancellationToken.None);
+            if (busy is not null)
+            {
+                await busy.DisposeAsync();
+            }
+        }
+
+        var next = NewId();
+        await using (var session = new DbSession(dataSource))
+        {
+            await session.BeginAsync(CancellationToken.None);
+            await session.ExecuteNowAsync(Insert, new { Id = next, Note = "next" }, CancellationToken.None);
+            await session.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["next"], await NotesAsync(abandoned, next));
     }
 
     private static long NewId() => Random.Shared.NextInt64(1, long.MaxValue);

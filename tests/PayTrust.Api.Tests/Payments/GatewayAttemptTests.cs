@@ -141,24 +141,8 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
     public async Task A_caller_that_hangs_up_while_the_gateway_is_opening_the_session_still_gets_the_answer_recorded()
     {
         var (client, invoiceId) = await CreateInvoiceAsync("xendit");
-        var creationsBefore = factory.Xendit.CreationCount;
-        factory.Xendit.HoldCreations();
-        try
-        {
-            using var hangUp = new CancellationTokenSource();
-            var sending = client.PostAsync($"/invoices/{invoiceId}/payment-attempts", null, hangUp.Token);
-            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
-            await hangUp.CancelAsync();
-            // The request's abort reaches the server at once; the gateway answers well after it.
-            await Task.Delay(300);
-            factory.Xendit.ReleaseCreations();
-            // The in-process test server completes the abandoned call when the server is done with it.
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
-        }
-        finally
-        {
-            factory.Xendit.ReleaseCreations();
-        }
+
+        await HangUpWhileTheGatewayHoldsTheCallAsync(client, new HttpRequestMessage(HttpMethod.Post, $"/invoices/{invoiceId}/payment-attempts"));
 
         // The gateway opened a session for the attempt: it is recorded, not left creating (and orphaned at the gateway).
         var recorded = await PollAsync(() => PaymentApi.AttemptsAsync(factory, invoiceId), attempts => attempts is [{ Status: not "creating" }]);
@@ -235,21 +219,8 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         var (client, invoiceId) = await CreateInvoiceAsync("xendit");
         var creationsBefore = factory.Xendit.CreationCount;
         var key = $"hang-up-{Guid.NewGuid():N}";
-        factory.Xendit.HoldCreations();
-        try
-        {
-            using var hangUp = new CancellationTokenSource();
-            var sending = client.SendAsync(KeyedAttempt(invoiceId, key), hangUp.Token);
-            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
-            await hangUp.CancelAsync();
-            await Task.Delay(300);
-            factory.Xendit.ReleaseCreations();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
-        }
-        finally
-        {
-            factory.Xendit.ReleaseCreations();
-        }
+
+        await HangUpWhileTheGatewayHoldsTheCallAsync(client, KeyedAttempt(invoiceId, key));
 
         // The retry finds the first request's answer once it is recorded (409 idempotency_key_in_use until then).
         var retried = await PollAsync(() => client.SendAsync(KeyedAttempt(invoiceId, key)), response => response.StatusCode != HttpStatusCode.Conflict);
@@ -259,6 +230,30 @@ public class GatewayAttemptTests(GatewayStandInApiFactory factory) : IClassFixtu
         var attempt = Assert.Single(await PaymentApi.AttemptsAsync(factory, invoiceId));
         Assert.Equal((attempt.Id, "pending"), (replayed.GetProperty("id").GetGuid(), replayed.GetProperty("status").GetString()));
         Assert.Equal(creationsBefore + 1, factory.Xendit.CreationCount);
+    }
+
+    /// <summary>Sends the request, hangs up once the Xendit stand-in holds its creation call, then lets the gateway answer.</summary>
+    private async Task HangUpWhileTheGatewayHoldsTheCallAsync(HttpClient client, HttpRequestMessage request)
+    {
+        var creationsBefore = factory.Xendit.CreationCount;
+        factory.Xendit.HoldCreations();
+        try
+        {
+            using var hangUp = new CancellationTokenSource();
+            var sending = client.SendAsync(request, hangUp.Token);
+            await factory.Xendit.WaitForCreationsAsync(creationsBefore + 1, TimeSpan.FromSeconds(10));
+            await hangUp.CancelAsync();
+            // The request's abort reaches the server at once; the gateway answers well after it.
+            await Task.Delay(300);
+            factory.Xendit.ReleaseCreations();
+            // The in-process test server completes the abandoned call when the server is done with it.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        }
+        finally
+        {
+            factory.Xendit.ReleaseCreations();
+            request.Dispose();
+        }
     }
 
     private static HttpRequestMessage KeyedAttempt(Guid invoiceId, string key)

@@ -136,18 +136,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_restart_loses_nothing_the_next_instance_applies_the_stored_event()
     {
-        var setup = await AttemptAsync(_app);
-        var firstFailure = Now;
-        using (var gateway = _app.CreateClient())
-        await using (await HoldInvoiceLockAsync(setup.InvoiceId))
-        {
-            await HttpAssert.Problem.ReadAsync(await PostSandboxAsync(gateway, SandboxPaid(setup.Reference, setup.Amount, Now), Now), HttpStatusCode.ServiceUnavailable);
-        }
-
-        setup.Client.Dispose();
-        await ((IAsyncLifetime)_app).DisposeAsync();
-        _clock.Reset(firstFailure + Duration.FromMinutes(2));
-        _app = await StartAsync();
+        var setup = await StoreARetryingSandboxEventAndRestartAsync();
 
         Assert.Equal(1, await RunRetryPassAsync(_app));
 
@@ -158,6 +147,25 @@ public sealed class WebhookRetryTests : IAsyncLifetime
 
     [Fact]
     public async Task A_stored_sandbox_event_is_rejected_not_applied_once_the_sandbox_is_switched_off()
+    {
+        var setup = await StoreARetryingSandboxEventAndRestartAsync(
+            new Dictionary<string, string?> { ["PayTrust:Sandbox:Enabled"] = "false", ["PayTrust:DefaultGateway"] = "xendit" });
+
+        Assert.Equal(1, await RunRetryPassAsync(_app));
+
+        Assert.Equal(("pending", 0L, 0L), Money(await SnapshotAsync(_app, setup.InvoiceId)));
+        var stored = Assert.Single(await WebhookEventsAsync(_app, "invoice_id = @Id", new { Id = setup.InvoiceId }));
+        Assert.Equal(("rejected", "sandbox_disabled"), (stored.Status, stored.Outcome));
+        Assert.Equal(0, await RunRetryPassAsync(_app));
+    }
+
+    private Instant Now => _clock.GetCurrentInstant();
+
+    /// <summary>
+    /// A sandbox payment webhook that failed for a held invoice lock (stored, retrying), then a restart two minutes later
+    /// with these settings; the retry is due.
+    /// </summary>
+    private async Task<Setup> StoreARetryingSandboxEventAndRestartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var setup = await AttemptAsync(_app);
         var firstFailure = Now;
@@ -170,17 +178,9 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         setup.Client.Dispose();
         await ((IAsyncLifetime)_app).DisposeAsync();
         _clock.Reset(firstFailure + Duration.FromMinutes(2));
-        _app = await StartAsync(new Dictionary<string, string?> { ["PayTrust:Sandbox:Enabled"] = "false", ["PayTrust:DefaultGateway"] = "xendit" });
-
-        Assert.Equal(1, await RunRetryPassAsync(_app));
-
-        Assert.Equal(("pending", 0L, 0L), Money(await SnapshotAsync(_app, setup.InvoiceId)));
-        var stored = Assert.Single(await WebhookEventsAsync(_app, "invoice_id = @Id", new { Id = setup.InvoiceId }));
-        Assert.Equal(("rejected", "sandbox_disabled"), (stored.Status, stored.Outcome));
-        Assert.Equal(0, await RunRetryPassAsync(_app));
+        _app = await StartAsync(settings);
+        return setup;
     }
-
-    private Instant Now => _clock.GetCurrentInstant();
 
     private async Task<WebhookApiFactory> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
