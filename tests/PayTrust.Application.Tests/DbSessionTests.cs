@@ -99,11 +99,11 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
         });
 
     [Fact]
-    public Task A_rollback_the_driver_refuses_ends_the_connection_so_no_later_session_commits_the_transaction() =>
+    public Task A_rollback_the_driver_refuses_marks_the_connection_so_no_later_session_commits_the_transaction() =>
         AssertTheNextSessionDoesNotCommitTheRolledBackOneAsync(async (session, id) =>
         {
-            // A reader the session does not know of keeps the connection busy: the driver refuses the ROLLBACK. The next
-            // session then draws a connection the server ended; it must neither commit the first transaction nor fail.
+            // A reader the session does not know of keeps the connection busy: the driver refuses the ROLLBACK, and the
+            // connection goes back to the pool inside its transaction, marked; the next open rolls it back first.
             var connection = await session.GetConnectionAsync(CancellationToken.None);
             return await connection.ExecuteReaderAsync("SELECT note FROM session_probe WHERE id = @Id", new { Id = id });
         });
@@ -147,7 +147,8 @@ public class DbSessionTests(TestDatabase database) : IClassFixture<TestDatabase>
     private async Task AssertTheNextSessionDoesNotCommitTheRolledBackOneAsync(Func<DbSession, long, Task<IAsyncDisposable?>> leaveBusy)
     {
         await (await SessionAsync()).DisposeAsync(); // the probe table
-        await using var dataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(database.ConnectionString)
+        // As the API builds it: its connection-opened callback is where a suspect connection is rolled back.
+        await using var dataSource = PayTrustDataSource.Build(new MySqlConnectionStringBuilder(database.ConnectionString)
         {
             Pooling = true, MaximumPoolSize = 1, ConnectionReset = false,
         }.ConnectionString);

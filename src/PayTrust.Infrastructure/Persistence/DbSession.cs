@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using MySqlConnector;
@@ -21,10 +20,6 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
 {
     private const string StartTransaction = "START TRANSACTION";
     private const string Commit = "COMMIT";
-
-    // Server threads of connections that may have gone back to the pool inside a transaction (a ROLLBACK the driver
-    // refused): whoever opens one next rolls it back first. Empty but for that rare failure, so a check costs nothing.
-    private static readonly ConcurrentDictionary<int, bool> SuspectThreads = new();
 
     private MySqlConnection? _connection;
     // Whether the connection's session has PreparedStatements prepared, so that their texts are sent as EXECUTEs (ADR 27).
@@ -118,20 +113,10 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             catch (InvalidOperationException)
             {
                 // The driver refused the ROLLBACK on a connection that still works (still in use, say), so the transaction
-                // may be open on it; handed back to the pool (Connection Reset=false) it would be committed by the next
-                // session's START TRANSACTION. It is marked, so that the next session to open it rolls back first, and the
-                // server is asked, from a connection of its own, to end it now, which rolls the transaction back and frees
-                // its locks at once. If even that fails (the server refuses new connections), the mark still holds.
-                var thread = _connection.ServerThread;
-                SuspectThreads[thread] = true;
-                try
-                {
-                    await KillAsync(thread);
-                }
-                catch (Exception failure) when (failure is MySqlException or InvalidOperationException)
-                {
-                }
-
+                // may be open on it, and it goes back to the pool as it is. It is marked: whoever opens it next, through
+                // this pool, rolls it back before sending anything (PayTrustDataSource), and the pool hands out the
+                // connection returned last first, so that is the next open.
+                SuspectConnections.Mark(_connection.ServerThread);
                 await DropConnectionAsync();
             }
         }
@@ -262,13 +247,7 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
     {
         if (_connection is null)
         {
-            var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            if (!SuspectThreads.IsEmpty && SuspectThreads.TryRemove(connection.ServerThread, out _))
-            {
-                connection = await RolledBackAsync(connection, cancellationToken);
-            }
-
-            _connection = connection;
+            _connection = await dataSource.OpenConnectionAsync(cancellationToken);
             _executesPrepared = PreparedStatements.AreUsable(dataSource, _connection);
         }
 
@@ -285,50 +264,11 @@ internal sealed class DbSession(MySqlDataSource dataSource) : IDbSession, IAsync
             }
             catch (MySqlException)
             {
-                // Closing a connection the server has already ended (KillAsync) may fail while it drains a reader.
+                // Closing a connection that broke may fail while it drains a reader; it is not pooled again either way.
             }
 
             _connection = null;
         }
-    }
-
-    /// <summary>
-    /// A suspect connection rolled back before use. One that was ended (KillAsync) fails instead, which marks it broken,
-    /// so it is closed rather than pooled again and a fresh one is opened: the caller never sees it.
-    /// </summary>
-    private async Task<MySqlConnection> RolledBackAsync(MySqlConnection connection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: cancellationToken));
-            return connection;
-        }
-        catch (MySqlException)
-        {
-            try
-            {
-                await connection.DisposeAsync();
-            }
-            catch (MySqlException)
-            {
-            }
-
-            return await dataSource.OpenConnectionAsync(cancellationToken);
-        }
-    }
-
-    private async Task KillAsync(int serverThread)
-    {
-        var unpooled = new MySqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false };
-        if (unpooled.Server.Contains(',', StringComparison.Ordinal))
-        {
-            // Several hosts: the killer may reach another server, where the id names somebody else's connection.
-            return;
-        }
-
-        await using var killer = new MySqlConnection(unpooled.ConnectionString);
-        await killer.OpenAsync();
-        await killer.ExecuteAsync($"KILL {serverThread}");
     }
 
     private sealed record QueuedWrite(string Sql, object? Parameters, Func<MySqlException, Exception?>? OnConflict);

@@ -29,6 +29,13 @@ public static class PayTrustDataSource
 
     private static async ValueTask ConfigureSessionAsync(MySqlConnectionOpenedContext context, string statement, CancellationToken cancellationToken)
     {
+        if (SuspectConnections.Take(context.Connection.ServerThread))
+        {
+            // Back from the pool perhaps inside a transaction (SuspectConnections): discarded before anyone can join or commit it.
+            await using var rollback = new MySqlCommand("ROLLBACK", context.Connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
         if (context.Conditions == MySqlConnectionOpenedConditions.None)
         {
             return;
