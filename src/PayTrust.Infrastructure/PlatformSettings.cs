@@ -21,7 +21,7 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
     // Strict: a value that is not true or false stops the start-up (Program) rather than leaving the sandbox on unnoticed.
     public bool SandboxEnabled { get; } = configuration["PayTrust:Sandbox:Enabled"] switch
     {
-        null or "" => true,
+        null => true,
         var value when bool.TryParse(value, out var enabled) => enabled,
         var value => throw new InvalidOperationException($"PayTrust:Sandbox:Enabled must be true or false, not '{value}'"),
     };

@@ -38,6 +38,7 @@ public class AdminKeyStartupTests
     [Theory]
     [InlineData("false", "PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway")]
     [InlineData("off", "PayTrust:Sandbox:Enabled must be true or false, not 'off'")]
+    [InlineData("", "PayTrust:Sandbox:Enabled must be true or false, not ''")]
     public async Task The_service_refuses_to_start_with_the_sandbox_switch_unreadable_or_off_while_it_is_the_default_gateway(string enabled, string reason)
     {
         var line = await RefusalLineAsync(new Dictionary<string, string?>

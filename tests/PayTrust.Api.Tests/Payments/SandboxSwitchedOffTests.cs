@@ -85,22 +85,28 @@ public class SandboxSwitchedOffTests(SandboxOffApiFactory factory) : IClassFixtu
     public async Task A_stored_routing_rule_naming_the_sandbox_is_passed_over_and_a_new_one_is_refused()
     {
         var tenant = await factory.CreateTenantAsync();
-        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit");
+        await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit", "midtrans");
         using var client = factory.TenantClient(tenant.ApiKey);
+        // Stored while the sandbox was on: card payments in IDR through it, the rest of IDR through Midtrans.
         await PaymentApi.ExecuteAsync(factory,
-            "INSERT INTO tenant_routing_rules (tenant_id, currency_code, payment_method, gateway_code, created_at) VALUES (@Id, 'IDR', '', 'sandbox', UTC_TIMESTAMP(6))",
+            """
+            INSERT INTO tenant_routing_rules (tenant_id, currency_code, payment_method, gateway_code, created_at)
+            VALUES (@Id, 'IDR', 'card', 'sandbox', UTC_TIMESTAMP(6)), (@Id, 'IDR', '', 'midtrans', UTC_TIMESTAMP(6))
+            """,
             new { Id = tenant.TenantId });
-        var unnamed = InvoiceApi.OneMillionRupiah();
-        unnamed.Remove("gateway");
+        var card = InvoiceApi.OneMillionRupiah();
+        card.Remove("gateway");
+        card["payment_method"] = "card";
 
-        var routed = await InvoiceApi.CreateAsync(factory, tenant, unnamed);
+        // The card rule is passed over for the next step of §3's order, the tenant's IDR default (not the platform's).
+        var routed = await InvoiceApi.CreateAsync(factory, tenant, card);
         var refused = await HttpAssert.Problem.ReadAsync(
             await InvoiceApi.SendJsonAsync(client, HttpMethod.Put, "/routing-rules",
                 System.Text.Json.Nodes.JsonNode.Parse("""{"rules":[{"currency_code":"IDR","gateway":"sandbox"}]}""")!),
             HttpStatusCode.BadRequest);
         var report = await client.GetAsync("/reports/financial?start_date=2026-01-01T00:00:00Z&end_date=2026-02-01T00:00:00Z&gateway=sandbox");
 
-        Assert.Equal("xendit", routed.GetProperty("gateway").GetString());
+        Assert.Equal("midtrans", routed.GetProperty("gateway").GetString());
         Assert.Equal("invalid_gateway", refused.Code);
         // The sandbox's history is still the platform's: a report can still be asked for it.
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);

@@ -35,14 +35,14 @@ internal sealed class ReservePaymentAttemptHandler(
         var locked = await attempts.LockInvoiceAsync(command.TenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
         var invoice = locked.Invoice;
-        if (!platform.SandboxEnabled && invoice.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode)
-        {
-            // Routed to the sandbox before it was switched off: no new checkout, and no open one handed back (its page is gone).
-            throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.MethodNotSupported.Code, "The sandbox gateway is switched off on this platform");
-        }
-
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
+        if (!platform.SandboxEnabled && invoice.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode)
+        {
+            // Payable, but routed to the sandbox before it was switched off: no new checkout, and no open one handed back
+            // (its page is gone). A closed invoice is still told so first, as on any gateway.
+            throw new PayTrustException(ErrorKind.BusinessRule, FailureCode.MethodNotSupported.Code, "The sandbox gateway is switched off on this platform");
+        }
 
         if (locked.Active.Any(attempt => attempt.IsInProgressAt(now)))
         {

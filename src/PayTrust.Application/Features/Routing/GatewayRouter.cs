@@ -23,6 +23,7 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
     private const string RulesSql = """
         SELECT gateway_code FROM tenant_routing_rules
         WHERE tenant_id = @TenantId AND currency_code = @CurrencyCode AND payment_method IN (@PaymentMethod, '')
+          AND (gateway_code <> 'sandbox' OR @SandboxEnabled)
         ORDER BY payment_method DESC
         LIMIT 1
         """;
@@ -34,13 +35,11 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
     public async Task<RoutedGateway> RouteAsync(string? requestedGateway, Currency currency, string? paymentMethod, CancellationToken cancellationToken)
     {
         var tenantId = caller.RequireTenant();
-        // A tenant's rule that names a gateway the platform no longer offers (the sandbox switched off) is passed over,
-        // so its invoices still route; a request that names one is refused.
+        // A tenant's rule that names a gateway the platform no longer offers (the sandbox switched off) is passed over for
+        // the next step of the order (RulesSql leaves it out); a request that names one is refused.
         var gateway = requestedGateway is { } requested
             ? RequireOffered(requested)
-            : await TenantRuleAsync(tenantId, currency, paymentMethod, cancellationToken) is { } ruled && IsOffered(ruled)
-                ? ruled
-                : platform.DefaultGateway;
+            : await TenantRuleAsync(tenantId, currency, paymentMethod, cancellationToken) ?? platform.DefaultGateway;
         var feeRule = await gateways.RequireFeeRuleAsync(gateway, currency, cancellationToken);
         await EnsureCredentialsAsync(tenantId, gateway, cancellationToken);
         return new RoutedGateway(gateway, feeRule);
@@ -78,6 +77,6 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            RulesSql, new { TenantId = tenantId, CurrencyCode = currency.Code, PaymentMethod = paymentMethod ?? "" }, cancellationToken: cancellationToken));
+            RulesSql, new { TenantId = tenantId, CurrencyCode = currency.Code, PaymentMethod = paymentMethod ?? "", platform.SandboxEnabled }, cancellationToken: cancellationToken));
     }
 }
