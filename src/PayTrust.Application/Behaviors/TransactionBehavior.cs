@@ -25,7 +25,9 @@ public sealed class TransactionBehavior<TMessage, TResponse>(
             try
             {
                 var response = await next(message, cancellationToken);
-                await session.CommitAsync(cancellationToken);
+                // Not the caller's token: the work is done, and a caller that hangs up now must not turn it into a rollback
+                // that nobody records (its Idempotency-Key would stay in_progress and the retry be refused for a minute).
+                await session.CommitAsync(CancellationToken.None);
                 await afterCommit.RunAsync();
                 return response;
             }
