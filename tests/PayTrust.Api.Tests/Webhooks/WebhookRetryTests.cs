@@ -156,6 +156,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         Assert.Equal(("pending", 0L, 0L), Money(await SnapshotAsync(_app, setup.InvoiceId)));
         var stored = Assert.Single(await WebhookEventsAsync(_app, "invoice_id = @Id", new { Id = setup.InvoiceId }));
         Assert.Equal(("rejected", "sandbox_disabled"), (stored.Status, stored.Outcome));
+        Assert.Equal([(0L, "failed"), (1L, "rejected")], await RetryLogAsync(stored.Id));
         Assert.Equal(0, await RunRetryPassAsync(_app));
     }
 

@@ -59,7 +59,8 @@ internal sealed class ReprocessWebhookEventHandler(
         await events.UpdateAsync(done, cancellationToken);
         if (record.FirstFailedAt is not null)
         {
-            await events.AddRetryLogAsync(record.Id, attempt, now, "succeeded", null, cancellationToken);
+            var rejected = outcome.EventStatus == WebhookEventStatus.Rejected;
+            await events.AddRetryLogAsync(record.Id, attempt, now, rejected ? "rejected" : "succeeded", rejected ? outcome.Outcome : null, cancellationToken);
         }
 
         return WebhookEventView.Of(done);
