@@ -2,6 +2,7 @@ using PayTrust.Api.Endpoints;
 using PayTrust.Api.Errors;
 using PayTrust.Api.Hosting;
 using PayTrust.Api.Security;
+using PayTrust.Infrastructure;
 using PayTrust.Infrastructure.Security;
 using Serilog;
 
@@ -29,7 +30,7 @@ if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], 
     return 1;
 }
 
-if (SandboxSwitch.Problem(app.Services) is { } sandboxProblem)
+if (SandboxSetting.Problem(app.Configuration) is { } sandboxProblem)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {sandboxProblem}");
     return 1;

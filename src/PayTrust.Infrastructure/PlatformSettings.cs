@@ -13,18 +13,13 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
 
     public string PublicUrl { get; } = (configuration[PublicUrlName] is { Length: > 0 } url ? url : DefaultPublicUrl).TrimEnd('/');
 
-    public string DefaultGateway { get; } = configuration["PayTrust:DefaultGateway"] is { Length: > 0 } gateway ? gateway : "sandbox";
+    public string DefaultGateway { get; } = DefaultGatewayOf(configuration);
 
     public Duration CheckoutSessionLifetime { get; } =
         Duration.FromMinutes(int.TryParse(configuration["PayTrust:Payments:SessionMinutes"], out var minutes) && minutes > 0 ? minutes : 24 * 60);
 
-    // Strict: a value that is not true or false stops the start-up (Program) rather than leaving the sandbox on unnoticed.
-    public bool SandboxEnabled { get; } = configuration["PayTrust:Sandbox:Enabled"] switch
-    {
-        null => true,
-        var value when bool.TryParse(value, out var enabled) => enabled,
-        var value => throw new InvalidOperationException($"PayTrust:Sandbox:Enabled must be true or false, not '{value}'"),
-    };
+    // Program refuses to start on a value that is not true or false (SandboxSetting.Problem), so none reaches here.
+    public bool SandboxEnabled { get; } = SandboxSetting.Enabled(configuration[SandboxSetting.ConfigurationName]) ?? true;
 
     // Without a configured secret the sandbox signs with one made for this process: its own webhooks verify,
     // and nobody can forge one, but several instances would not accept each other's (README, configuration).
@@ -32,4 +27,34 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
         configuration["PayTrust:Sandbox:WebhookSecret"] is { Length: > 0 } secret ? secret : Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     public string SandboxWebhookUrl => configuration["PayTrust:Sandbox:WebhookUrl"] is { Length: > 0 } url ? url : $"{PublicUrl}/webhooks/sandbox";
+
+    internal static string DefaultGatewayOf(IConfiguration configuration) =>
+        configuration["PayTrust:DefaultGateway"] is { Length: > 0 } gateway ? gateway : "sandbox";
+}
+
+/// <summary>
+/// PayTrust:Sandbox:Enabled (ADR 12), read strictly: unset is on; true or false as written; anything else, an empty value
+/// included, stops the start-up rather than leaving the sandbox on unnoticed, and so does switching it off while it is
+/// still the platform's default gateway.
+/// </summary>
+public static class SandboxSetting
+{
+    public const string ConfigurationName = "PayTrust:Sandbox:Enabled";
+
+    /// <returns>null when the setting is usable, else why not.</returns>
+    public static string? Problem(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration[ConfigurationName];
+        return Enabled(configured) switch
+        {
+            null when configured is not null => $"{ConfigurationName} must be true or false, not '{configured}'",
+            false when PlatformSettings.DefaultGatewayOf(configuration) == "sandbox" =>
+                $"{ConfigurationName} is false, so PayTrust:DefaultGateway (default sandbox) must name another gateway, such as xendit or midtrans",
+            _ => null,
+        };
+    }
+
+    /// <summary>true or false as configured; null when unset or not a boolean.</summary>
+    internal static bool? Enabled(string? configured) => bool.TryParse(configured, out var enabled) ? enabled : null;
 }

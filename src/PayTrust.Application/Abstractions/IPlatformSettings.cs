@@ -20,6 +20,12 @@ public interface IPlatformSettings
     /// </summary>
     bool SandboxEnabled { get; }
 
+    /// <summary>
+    /// Whether the platform offers the gateway to new invoices, routing rules, checkouts and webhooks: every gateway, except
+    /// the built-in sandbox while it is switched off. Stored invoices and reports still see the whole catalogue.
+    /// </summary>
+    bool Offers(string gateway) => SandboxEnabled || gateway != Features.Sandbox.SandboxCheckoutGateway.GatewayCode;
+
     /// <summary>The secret the sandbox gateway signs its webhooks with (PayTrust:Sandbox:WebhookSecret).</summary>
     string SandboxWebhookSecret { get; }
 

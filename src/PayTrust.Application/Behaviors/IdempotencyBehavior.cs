@@ -72,7 +72,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IdempotencyRequest 
 
         // Not the caller's token: the work is done, and a caller that hung up meanwhile must find its answer on retry rather
         // than the key stuck in_progress (a request with no transaction of its own, such as CreatePaymentAttempt, writes
-        // this at once; a command's transaction still commits or not with its own token).
+        // this at once; a command's is queued and committed by TransactionBehavior, also without the caller's token).
         await store.CompleteInTransactionAsync(request, IdempotentResponse.ResultKind, IdempotentResponse.Serialize(response), CancellationToken.None);
         return response;
     }

@@ -66,10 +66,11 @@ public sealed class PaymentApplier(
         // merchant's reference and note stay out of the log; the ids lead to them.
         afterCommit.Add(() =>
         {
-            metrics.RecordReceived(payment.Rail, payment.Gateway, PaymentSourceNames.Of(payment.Source), payment.Applied);
+            var source = PaymentSourceNames.Of(payment.Source);
+            metrics.RecordReceived(payment.Rail, payment.Gateway, source, payment.Applied);
             logger.LogInformation(
                 "Payment {PaymentId} for invoice {InvoiceId} on {Rail}/{Gateway} from {Source}: {Amount} {Currency} minor units, {Outcome}",
-                payment.Id, payment.InvoiceId, payment.Rail, payment.Gateway ?? "none", PaymentSourceNames.Of(payment.Source),
+                payment.Id, payment.InvoiceId, payment.Rail, payment.Gateway ?? "none", source,
                 payment.Amount.Minor, payment.Amount.Currency.Code, payment.Applied ? "applied" : "not applied (invoice closed)");
             return Task.CompletedTask;
         });

@@ -37,7 +37,7 @@ internal sealed class ReservePaymentAttemptHandler(
         var invoice = locked.Invoice;
         var now = clock.GetCurrentInstant();
         var due = invoice.NextPaymentDue(command.InstallmentNumber, now);
-        if (!platform.SandboxEnabled && invoice.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode)
+        if (!platform.Offers(invoice.Gateway))
         {
             // Payable, but routed to the sandbox before it was switched off: no new checkout, and no open one handed back
             // (its page is gone). A closed invoice is still told so first, as on any gateway.

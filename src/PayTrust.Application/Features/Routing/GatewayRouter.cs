@@ -28,8 +28,6 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
         LIMIT 1
         """;
 
-    private const string SandboxGateway = Sandbox.SandboxCheckoutGateway.GatewayCode;
-
     private const string HasCredentialsSql = "SELECT COUNT(*) FROM tenant_gateway_credentials WHERE tenant_id = @TenantId AND gateway_code = @Gateway";
 
     public async Task<RoutedGateway> RouteAsync(string? requestedGateway, Currency currency, string? paymentMethod, CancellationToken cancellationToken)
@@ -46,15 +44,11 @@ public sealed class GatewayRouter(IDbSession session, IGatewayCatalog gateways, 
     }
 
     /// <summary>
-    /// Whether the platform offers the gateway to new invoices and routing rules: every gateway of the catalogue, except
-    /// the built-in sandbox when PayTrust:Sandbox:Enabled is false (ADR 12). Stored invoices, reports and supplementary
-    /// invoices still see the whole catalogue.
+    /// The gateway, if the platform offers it (<see cref="IPlatformSettings.Offers"/>; not the sandbox while it is switched
+    /// off, ADR 12); otherwise 400 invalid_gateway, as for a gateway the platform does not have.
     /// </summary>
-    public bool IsOffered(string gateway) => platform.SandboxEnabled || gateway != SandboxGateway;
-
-    /// <summary>The gateway, if offered; otherwise 400 invalid_gateway, as for a gateway the platform does not have.</summary>
     public string RequireOffered(string gateway) =>
-        IsOffered(gateway) ? gateway : throw new PayTrustException(ErrorKind.InvalidInput, "invalid_gateway", $"Invalid gateway: {gateway} not found");
+        platform.Offers(gateway) ? gateway : throw new PayTrustException(ErrorKind.InvalidInput, "invalid_gateway", $"Invalid gateway: {gateway} not found");
 
     /// <summary>A tenant without credentials for a gateway cannot route to it: 422 credentials_missing (§7.6).</summary>
     public async Task EnsureCredentialsAsync(Guid tenantId, string gateway, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ internal sealed class ReceiveWebhookHandler(
     public async ValueTask<WebhookReceipt> Handle(ReceiveWebhook request, CancellationToken cancellationToken)
     {
         // A sandbox switched off takes no webhooks: they would mark invoices paid with nobody's money.
-        var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway && (platform.SandboxEnabled || candidate.Gateway != "sandbox"))
+        var protocol = protocols.FirstOrDefault(candidate => candidate.Gateway == request.Gateway && platform.Offers(candidate.Gateway))
             ?? throw new PayTrustException(ErrorKind.NotFound, "unknown_gateway", $"No webhooks are received for gateway '{request.Gateway}'");
         var now = clock.GetCurrentInstant().ToStoragePrecision();
 

@@ -51,7 +51,7 @@ internal sealed class ReprocessWebhookEventHandler(
         var parsed = protocol.Parse(record.Payload, headers);
         // A sandbox event stored before the sandbox was switched off is not applied by a retry or a replay either.
         var outcome = parsed.IsMalformed ? NotificationOutcome.Rejected("malformed_payload")
-            : record.Gateway == Sandbox.SandboxCheckoutGateway.GatewayCode && !platform.SandboxEnabled ? NotificationOutcome.Rejected("sandbox_disabled")
+            : !platform.Offers(record.Gateway) ? NotificationOutcome.Rejected("sandbox_disabled")
             : await ApplyAsync(tenantId, invoiceId, attemptId, parsed.Notification, record.Id, now, cancellationToken);
 
         var attempt = record.RetryCount + 1;

@@ -10,16 +10,12 @@ public sealed record RailDescriptor(string Code, RailCapabilities Capabilities);
 /// </summary>
 public sealed class RailCatalog(IEnumerable<RailDescriptor> rails)
 {
-    private readonly IReadOnlyList<RailDescriptor> _rails = rails.ToArray();
-
-    public IReadOnlyList<RailDescriptor> All => _rails;
-
     /// <summary>
     /// The rails a merchant may record money on (spec §7.5): those whose money is already in the merchant's account when
     /// PayTrust hears of it. A gateway-settled rail's money (card_psp) only ever arrives from its gateway.
     /// </summary>
-    public IReadOnlyList<string> MerchantRecordable =>
-        _rails.Where(rail => rail.Capabilities.SettlementMode == SettlementMode.DirectToMerchant).Select(rail => rail.Code).ToArray();
+    public IReadOnlyList<string> MerchantRecordable { get; } =
+        rails.Where(rail => rail.Capabilities.SettlementMode == SettlementMode.DirectToMerchant).Select(rail => rail.Code).ToArray();
 
     public bool IsMerchantRecordable(string? code) => code is not null && MerchantRecordable.Contains(code, StringComparer.Ordinal);
 }
