@@ -53,6 +53,7 @@ public static class ServiceRegistration
         services.AddHostedService<IdempotencyCleanup>();
         services.AddHostedService<InvoiceExpiryWorker>();
         services.AddHostedService<WebhookRetryWorker>();
+        services.AddHostedService<UnverifiedWebhookRetentionWorker>();
         services.AddHostedService<ReconciliationWorker>();
         services.AddHostedService<ReportRollupWorker>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

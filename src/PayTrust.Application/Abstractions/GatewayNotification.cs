@@ -20,13 +20,20 @@ public sealed record GatewayNotification
 
     /// <summary>
     /// The unique key of this event for <c>webhook_events</c> (§7.4 step 2): Xendit <c>webhook-id</c> header, else
-    /// "id:status"; Midtrans "transaction_id:transaction_status:status_code" (refunds add ":refund id"); sandbox
-    /// the event id. Unique per gateway, not across gateways.
+    /// "id:status"; Midtrans "order_id:transaction_status:status_code", the fields its signature covers (refunds add
+    /// ":refund id"); sandbox the event id. Unique per tenant and gateway, never across tenants.
     /// </summary>
     public required string DedupKey { get; init; }
 
-    /// <summary>The gateway's id of the payment (Xendit invoice id, Midtrans transaction_id, sandbox data.transaction_id): payments are unique on it.</summary>
+    /// <summary>The gateway's id of the payment (Xendit invoice id, Midtrans transaction_id, sandbox data.transaction_id): payments are unique on it, per tenant.</summary>
     public required string GatewayTransactionId { get; init; }
+
+    /// <summary>
+    /// The gateway's id of the checkout session the notification speaks of, where it names one (Xendit: the invoice
+    /// id). It must be the attempt's own <c>gateway_reference</c> (spec §7.4 step 2): a notification signed for one
+    /// attempt cannot name another attempt's session, of this tenant or any other. Null where the body names none.
+    /// </summary>
+    public string? SessionId { get; init; }
 
     /// <summary>The gateway's own status word (PAID, capture, paid, …), for the record and for logs.</summary>
     public required string GatewayStatus { get; init; }

@@ -20,7 +20,8 @@ public interface IPaymentRepository
 
     Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken);
 
-    Task<bool> RefundExistsAsync(string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken);
+    /// <summary>Whether this tenant already recorded the refund: refund ids, like transaction ids, are unique per tenant only.</summary>
+    Task<bool> RefundExistsAsync(Guid tenantId, string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken);
 
     Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken);
 

@@ -3,7 +3,7 @@ using PayTrust.Domain.Errors;
 
 namespace PayTrust.Application.Abstractions;
 
-/// <summary>Gateway notifications as received (spec §7.4): deduplicated on (gateway, dedup key), kept for retries and audit.</summary>
+/// <summary>Gateway notifications as received (spec §7.4): deduplicated on (tenant, gateway, dedup key), kept for retries and audit.</summary>
 public interface IWebhookEventRepository
 {
     /// <summary>
@@ -12,12 +12,12 @@ public interface IWebhookEventRepository
     /// </summary>
     Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken);
 
-    /// <summary>Inserts the event; false when its (gateway, dedup key) is already stored (a duplicate).</summary>
+    /// <summary>Inserts the event; false when its (tenant, gateway, dedup key) is already stored (a duplicate).</summary>
     Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken);
 
     /// <summary>
     /// Inserts the event with the rest of the current transaction's writes, sent at its commit: when another delivery
-    /// stored the same (gateway, dedup key) first, the commit throws <see cref="DuplicateWebhookException"/> and
+    /// stored the same (tenant, gateway, dedup key) first, the commit throws <see cref="DuplicateWebhookException"/> and
     /// nothing of the transaction is kept.
     /// </summary>
     Task InsertWithCommitAsync(WebhookEventRecord record, CancellationToken cancellationToken);
@@ -32,6 +32,9 @@ public interface IWebhookEventRepository
 
     /// <summary>Ids of retrying events whose next retry is due, oldest first.</summary>
     Task<IReadOnlyList<Guid>> DueForRetryAsync(Instant now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="limit"/> bodies refused before verification (no tenant) received before <paramref name="before"/>; returns how many.</summary>
+    Task<int> DeleteUnverifiedBeforeAsync(Instant before, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a stored event is: see db/migrations/0008_payments_in.sql.</summary>
@@ -62,7 +65,17 @@ public sealed record WebhookEventRecord(
     Instant? NextRetryAt,
     string? LastError,
     Instant ReceivedAt,
-    Instant? ProcessedAt);
+    Instant? ProcessedAt)
+{
+    /// <summary>
+    /// Set, with <see cref="PayloadLength"/>, when <see cref="Payload"/> holds only the first bytes of a body refused before
+    /// it could be verified (spec §13): the whole body's SHA-256. Null for a verified event, whose payload is whole.
+    /// </summary>
+    public byte[]? PayloadSha256 { get; init; }
+
+    /// <summary>The whole body's length in bytes when only its first bytes are kept.</summary>
+    public int? PayloadLength { get; init; }
+}
 
 /// <summary>Another delivery of this webhook event was stored first: the transaction that met it rolls back; the receiver answers 200 duplicate.</summary>
 public sealed class DuplicateWebhookException()

@@ -13,6 +13,8 @@ public enum DiscrepancyKind
     CurrencyMismatch,
     /// <summary>Money arrived for a cancelled or expired invoice; recorded, not applied.</summary>
     ClosedInvoice,
+    /// <summary>A second settlement of an attempt already paid, under another gateway transaction id; recorded, not applied.</summary>
+    DuplicateSettlement,
 }
 
 /// <summary>
@@ -41,6 +43,7 @@ public static class DiscrepancyKindNames
         DiscrepancyKind.Overpayment => "overpayment",
         DiscrepancyKind.CurrencyMismatch => "currency_mismatch",
         DiscrepancyKind.ClosedInvoice => "closed_invoice",
+        DiscrepancyKind.DuplicateSettlement => "duplicate_settlement",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

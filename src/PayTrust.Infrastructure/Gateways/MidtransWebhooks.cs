@@ -141,7 +141,9 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
             Kind = kind!.Value,
             Gateway = Gateway,
             AttemptReference = orderId,
-            DedupKey = $"{transactionId}:{status}:{statusCode}",
+            // Only signed fields (order_id, status_code) and the status word make the key: a settlement replayed with a
+            // fresh transaction_id, which the signature does not cover, is the same event (§7.4 step 2).
+            DedupKey = $"{orderId}:{status}:{statusCode}",
             GatewayTransactionId = transactionId,
             GatewayStatus = status,
             Status = report,

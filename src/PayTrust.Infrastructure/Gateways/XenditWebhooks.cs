@@ -118,6 +118,7 @@ internal sealed class XenditWebhooks : IWebhookProtocol
             AttemptReference = reference,
             DedupKey = dedupKey,
             GatewayTransactionId = id,
+            SessionId = id,
             GatewayStatus = status,
             Status = report,
             CurrencyCode = currency,

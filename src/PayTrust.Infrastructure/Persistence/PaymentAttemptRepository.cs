@@ -48,7 +48,9 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
-    private const string TransactionPaymentSql = $"SELECT {PaymentRepository.Columns} FROM payments WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
+    // The tenant's own payment of that transaction: another tenant's gateway account may use the same id (ADR 13).
+    private const string TransactionPaymentSql =
+        $"SELECT {PaymentRepository.Columns} FROM payments WHERE tenant_id = @TenantId AND gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
     // The rows read from these statements (RowParser: made once, not once per payment). LockedAttempts serves both
     // statements that begin with LockWithAttemptsSql; RecordedAttempt starts after the header's columns.

@@ -74,15 +74,15 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             },
             cancellationToken);
 
-    public async Task<bool> RefundExistsAsync(string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken)
+    public async Task<bool> RefundExistsAsync(Guid tenantId, string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
             SELECT COUNT(*) FROM refunds
-            WHERE gateway = @Gateway AND gateway_transaction_id = @TransactionId AND gateway_refund_id = @RefundId
+            WHERE tenant_id = @TenantId AND gateway = @Gateway AND gateway_transaction_id = @TransactionId AND gateway_refund_id = @RefundId
             """,
-            new { Gateway = gateway, TransactionId = gatewayTransactionId, RefundId = gatewayRefundId },
+            new { TenantId = tenantId, Gateway = gateway, TransactionId = gatewayTransactionId, RefundId = gatewayRefundId },
             cancellationToken: cancellationToken)) > 0;
     }
 

@@ -17,10 +17,10 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
         """;
 
     private const string InsertSql = """
-        INSERT INTO webhook_events (id, gateway, dedup_key, tenant_id, invoice_id, attempt_id, reference, payload, headers, status,
-            outcome, retry_count, first_failed_at, next_retry_at, last_error, received_at, processed_at)
-        VALUES (@Id, @Gateway, @DedupKey, @TenantId, @InvoiceId, @AttemptId, @Reference, @Payload, @Headers, @Status,
-            @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
+        INSERT INTO webhook_events (id, gateway, dedup_key, tenant_id, invoice_id, attempt_id, reference, payload, payload_sha256, payload_length,
+            headers, status, outcome, retry_count, first_failed_at, next_retry_at, last_error, received_at, processed_at)
+        VALUES (@Id, @Gateway, @DedupKey, @TenantId, @InvoiceId, @AttemptId, @Reference, @Payload, @PayloadSha256, @PayloadLength,
+            @Headers, @Status, @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
         """;
 
     public async Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken)
@@ -30,7 +30,8 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
         var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             """
             SELECT a.tenant_id AS TenantId, a.invoice_id AS InvoiceId, a.id AS AttemptId, a.gateway AS Gateway,
-                   EXISTS (SELECT 1 FROM webhook_events e WHERE e.gateway = @Gateway AND e.dedup_key = @DedupKey) AS AlreadyStored
+                   EXISTS (SELECT 1 FROM webhook_events e
+                           WHERE e.tenant_id = a.tenant_id AND e.gateway = @Gateway AND e.dedup_key = @DedupKey) AS AlreadyStored
             FROM payment_attempts a WHERE a.reference = @Reference
             """,
             new { Reference = reference, Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken));
@@ -57,7 +58,7 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
 
     public async Task InsertWithCommitAsync(WebhookEventRecord record, CancellationToken cancellationToken) =>
         await session.WriteAsync(InsertSql, Parameters(record), cancellationToken, onConflict: failure =>
-            failure.Message.Contains("ux_webhook_events_dedup", StringComparison.Ordinal) ? new DuplicateWebhookException() : null);
+            failure.Message.Contains("ux_webhook_events_tenant_dedup", StringComparison.Ordinal) ? new DuplicateWebhookException() : null);
 
     public async Task<WebhookEventRecord?> LockAsync(Guid eventId, bool skipLocked, CancellationToken cancellationToken)
     {
@@ -105,10 +106,23 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
         return due.AsList();
     }
 
+    public async Task<int> DeleteUnverifiedBeforeAsync(Instant before, int limit, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        // Rows without a tenant are only ever refusals before verification (never retried, so no retry log refers to them).
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM webhook_events
+            WHERE tenant_id IS NULL AND status = 'rejected' AND received_at < @Before
+            ORDER BY received_at LIMIT @Limit
+            """,
+            new { Before = before.ToDateTimeUtc(), Limit = limit }, cancellationToken: cancellationToken));
+    }
+
     private static object Parameters(WebhookEventRecord record) => new
     {
         record.Id, record.Gateway, record.DedupKey, record.TenantId, record.InvoiceId, record.AttemptId, record.Reference, record.Payload,
-        record.Headers, record.Status, record.Outcome, record.RetryCount,
+        record.PayloadSha256, record.PayloadLength, record.Headers, record.Status, record.Outcome, record.RetryCount,
         FirstFailedAt = record.FirstFailedAt?.ToDateTimeUtc(), NextRetryAt = record.NextRetryAt?.ToDateTimeUtc(), record.LastError,
         ReceivedAt = record.ReceivedAt.ToDateTimeUtc(), ProcessedAt = record.ProcessedAt?.ToDateTimeUtc(),
     };

@@ -23,6 +23,9 @@ public sealed record NotificationOutcome(string EventStatus, string Outcome)
 public sealed class NotificationApplier(
     PaymentApplier applier, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
 {
+    /// <summary>The outcome of a notification that names another session than its attempt's: refused, nothing applied.</summary>
+    public const string SessionMismatch = "session_mismatch";
+
     /// <summary>
     /// Locks the attempt's invoice — reading, in the same round trip, the payment already stored for the notified
     /// gateway transaction — and applies the notification; null when the invoice or the attempt is not there.
@@ -47,6 +50,13 @@ public sealed class NotificationApplier(
     {
         var invoice = locked.Invoice;
 
+        // A notification speaks for its own attempt only: one that names another session (another attempt's, or another
+        // tenant's, which a checkout URL shows to anyone) changes nothing and blocks nothing (§7.4 step 2).
+        if (notification.SessionId is { } session && !string.Equals(session, attempt.GatewayReference, StringComparison.Ordinal))
+        {
+            return NotificationOutcome.Rejected(SessionMismatch);
+        }
+
         // Unsupported (amount unknown) or another currency: the money is not the invoice's to apply (§7.4 step 3).
         if (notification.Amount is not { } minor || notification.CurrencyCode != invoice.Currency.Code)
         {
@@ -60,7 +70,9 @@ public sealed class NotificationApplier(
 
         if (notification.Kind == NotificationKind.Refund)
         {
-            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, transactionPayment, notification, now, cancellationToken);
+            // Money out attaches only to this attempt's own payment, never to a payment the transaction id finds elsewhere.
+            var attemptPayment = transactionPayment?.AttemptId == attempt.Id ? transactionPayment : null;
+            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, attemptPayment, notification, now, cancellationToken);
         }
 
         switch (notification.Status.Status)
@@ -69,6 +81,17 @@ public sealed class NotificationApplier(
                 if (transactionPayment is not null)
                 {
                     return NotificationOutcome.Processed("already_applied");
+                }
+
+                // An attempt is paid once: Midtrans allows one successful transaction per order_id, and its signature
+                // does not cover transaction_id, so a second settlement under a new id is recorded, never applied.
+                if (attempt.Status == PaymentAttemptStatus.Succeeded)
+                {
+                    await payments.InsertDiscrepancyAsync(
+                        new Discrepancy(Guid.CreateVersion7(), invoice.TenantId, invoice.Id, null, eventId, DiscrepancyKind.DuplicateSettlement,
+                            attempt.Amount, new Money(minor, invoice.Currency), now),
+                        cancellationToken);
+                    return NotificationOutcome.Rejected("duplicate_settlement");
                 }
 
                 var money = new ReceivedMoney(
@@ -127,7 +150,7 @@ public sealed class NotificationApplier(
         foreach (var reported in notification.Refunds)
         {
             if (reported.Amount is not { } amount
-                || await payments.RefundExistsAsync(notification.Gateway, notification.GatewayTransactionId, reported.RefundId, cancellationToken))
+                || await payments.RefundExistsAsync(tenantId, notification.Gateway, notification.GatewayTransactionId, reported.RefundId, cancellationToken))
             {
                 continue;
             }

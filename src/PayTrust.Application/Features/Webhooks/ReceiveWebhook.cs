@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,9 @@ internal sealed class ReceiveWebhookHandler(
     ILogger<ReceiveWebhookHandler> logger)
     : IRequestHandler<ReceiveWebhook, WebhookReceipt>
 {
+    /// <summary>How much of a body refused before verification is kept.</summary>
+    public const int UnverifiedPrefixBytes = 256;
+
     public async ValueTask<WebhookReceipt> Handle(ReceiveWebhook request, CancellationToken cancellationToken)
     {
         // A sandbox switched off takes no webhooks: they would mark invoices paid with nobody's money.
@@ -63,6 +67,7 @@ internal sealed class ReceiveWebhookHandler(
         if (!protocol.Verify(request.Body, request.Headers, tenantCredentials, now))
         {
             logger.LogWarning("Refused a {Gateway} webhook for {Reference}: the signature did not verify", request.Gateway, reference);
+            // Nothing is written (§7.4 step 1): anyone can send one, so a write per forgery would be the attacker's to spend.
             throw new PayTrustException(ErrorKind.Unauthenticated, "invalid_signature", "The webhook signature is missing or does not verify");
         }
 
@@ -83,6 +88,14 @@ internal sealed class ReceiveWebhookHandler(
         try
         {
             var outcome = await sender.Send(new ProcessWebhook(record, owner, notification), cancellationToken);
+            if (outcome.Outcome == NotificationApplier.SessionMismatch)
+            {
+                // Recorded (the tenant sees it among its failed webhooks); the sender learns that nothing was applied.
+                logger.LogWarning("Refused a {Gateway} webhook for {Reference}: it names another session than its attempt's", request.Gateway, reference);
+                throw new PayTrustException(ErrorKind.BusinessRule, NotificationApplier.SessionMismatch,
+                    "The notification names another checkout session than its attempt's; nothing was applied");
+            }
+
             return new WebhookReceipt(WebhookReceiptResult.Processed, record.Id, outcome.EventStatus, outcome.Outcome);
         }
         catch (DuplicateWebhookException)
@@ -113,13 +126,35 @@ internal sealed class ReceiveWebhookHandler(
         }
     }
 
+    /// <summary>
+    /// Keeps a refused body once (keyed by its hash) for the administrator to look at; never retried. Without an owner — refused
+    /// before anyone could verify it — only its hash, its length, its first <see cref="UnverifiedPrefixBytes"/> bytes and a
+    /// bounded copy of its headers are kept (spec §13), so an anonymous caller cannot fill the database.
+    /// </summary>
     private async Task RecordRefusedAsync(ReceiveWebhook request, AttemptOwner? owner, string? reference, string outcome, Instant now, CancellationToken cancellationToken)
     {
-        // Refused bodies are kept once each (keyed by their hash), for the administrator to look at; never retried.
-        var key = $"{outcome}:{Convert.ToHexStringLower(SHA256.HashData(request.Body))}";
+        var hash = SHA256.HashData(request.Body);
+        var key = $"{outcome}:{Convert.ToHexStringLower(hash)}";
         var record = Record(request, key, owner, reference, WebhookEventStatus.Rejected, now) with { Outcome = outcome, ProcessedAt = now };
+        if (owner is null)
+        {
+            record = record with
+            {
+                // No tenant, so the unique dedup key cannot catch a repeat: an id made from the key does.
+                Id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Gateway}:{key}")).AsSpan(0, 16)),
+                Payload = request.Body.AsSpan(0, Math.Min(request.Body.Length, UnverifiedPrefixBytes)).ToArray(),
+                PayloadSha256 = hash,
+                PayloadLength = request.Body.Length,
+                Headers = JsonSerializer.Serialize(BoundedHeaders(request.Headers.Storable)),
+            };
+        }
+
         await sender.Send(new RecordRefusedWebhook(record), cancellationToken);
     }
+
+    /// <summary>At most 16 headers, names and values cut to 64 and 256 characters: what a person needs to tell where a refused body came from.</summary>
+    private static Dictionary<string, string> BoundedHeaders(IReadOnlyDictionary<string, string> headers) =>
+        headers.Take(16).ToDictionary(header => Truncate(header.Key, 64)!, header => Truncate(header.Value, 256)!, StringComparer.OrdinalIgnoreCase);
 
     private static WebhookEventRecord Record(ReceiveWebhook request, string dedupKey, AttemptOwner? owner, string? reference, string status, Instant now) => new(
         Guid.CreateVersion7(), request.Gateway, dedupKey, owner?.TenantId, owner?.InvoiceId, owner?.AttemptId, Truncate(reference, 64),
