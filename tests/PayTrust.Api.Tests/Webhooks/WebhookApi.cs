@@ -55,9 +55,18 @@ internal static class WebhookApi
             json.TryGetProperty("outcome", out var outcome) && outcome.ValueKind == JsonValueKind.String ? outcome.GetString() : null);
     }
 
-    /// <summary>A Xendit invoice callback as Xendit sends it (amounts as JSON numbers), with the tenant's callback token.</summary>
+    /// <summary>A Xendit invoice callback with the tenant's callback token (and Xendit's webhook-id header, when given).</summary>
     public static Task<HttpResponseMessage> PostXenditAsync(
-        HttpClient client, string token, string xenditInvoiceId, string reference, string status, long amount, string currency = "IDR")
+        HttpClient client, string token, string xenditInvoiceId, string reference, string status, long amount, string currency = "IDR",
+        string? webhookId = null)
+    {
+        var body = XenditBody(xenditInvoiceId, reference, status, amount, currency);
+        (string, string)[] headers = webhookId is null ? [("x-callback-token", token)] : [("x-callback-token", token), ("webhook-id", webhookId)];
+        return PostRawAsync(client, "xendit", body, headers);
+    }
+
+    /// <summary>A Xendit invoice callback body as Xendit sends it (amounts as JSON numbers).</summary>
+    public static byte[] XenditBody(string xenditInvoiceId, string reference, string status, long amount, string currency = "IDR")
     {
         var body = new JsonObject
         {
@@ -73,7 +82,7 @@ internal static class WebhookApi
             ["paid_at"] = "2026-01-15T03:04:05.000Z",
             ["updated"] = "2026-01-15T03:04:06.000Z",
         };
-        return PostRawAsync(client, "xendit", Encoding.UTF8.GetBytes(body.ToJsonString()), ("x-callback-token", token));
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
     /// <summary>A Midtrans notification: gross_amount as Midtrans writes it ("1000000.00"), signed with <paramref name="serverKey"/>.</summary>

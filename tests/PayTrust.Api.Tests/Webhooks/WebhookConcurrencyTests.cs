@@ -33,6 +33,42 @@ public class WebhookConcurrencyTests(WebhookApiFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_thousand_copies_of_one_xendit_callback_on_32_connections_make_exactly_one_payment()
+    {
+        var setup = await AttemptAsync(factory, "xendit");
+        var body = XenditBody(factory.Xendit.InvoiceFor(setup.Reference).Id, setup.Reference, "PAID", setup.Amount);
+
+        var answers = await RaceAsync(Enumerable.Repeat(body, 1_000).ToList(), _ => ("x-callback-token", Payments.StandInApiFactory.XenditCallbackToken), "xendit");
+
+        await AssertOnePaymentAsync(setup, answers);
+    }
+
+    [Fact]
+    public async Task A_thousand_copies_of_one_midtrans_notification_on_32_connections_make_exactly_one_payment()
+    {
+        var setup = await AttemptAsync(factory, "midtrans");
+        var notification = Midtrans(Payments.StandInApiFactory.MidtransServerKey, setup.Reference, Guid.NewGuid().ToString(), "settlement", "200", setup.Amount);
+        var body = System.Text.Encoding.UTF8.GetBytes(notification.ToJsonString());
+
+        // Midtrans' notifications carry their signature in the body: no header.
+        var answers = await RaceAsync(Enumerable.Repeat(body, 1_000).ToList(), _ => ("X-Unused", "-"), "midtrans");
+
+        await AssertOnePaymentAsync(setup, answers);
+    }
+
+    private async Task AssertOnePaymentAsync(Setup setup, IReadOnlyList<(HttpStatusCode Status, string Body)> answers)
+    {
+        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{(int)answer.Status}: {answer.Body}"));
+        var statuses = answers.Select(answer => JsonDocument.Parse(answer.Body).RootElement.GetProperty("status").GetString()).ToList();
+        Assert.Equal(1, statuses.Count(status => status == "processed"));
+        Assert.Equal(999, statuses.Count(status => status == "duplicate"));
+        var after = await SnapshotAsync(factory, setup.InvoiceId);
+        Assert.Equal(("fully_paid", setup.Amount, 1L), (after.Status, after.AmountPaid, after.Payments));
+        Assert.Single(await EventsAsync(setup.Client, "payment.succeeded"));
+        Assert.Equal(1, await CountAsync(factory, "SELECT COUNT(*) FROM webhook_events WHERE invoice_id = @Id", new { Id = setup.InvoiceId }));
+    }
+
+    [Fact]
     public async Task Sixty_four_distinct_settlements_of_one_attempt_racing_apply_exactly_one_and_record_the_rest_as_discrepancies()
     {
         // IDR 98,020 + 1 % fee (980) + 1,000 = 100,000.
@@ -59,7 +95,8 @@ public class WebhookConcurrencyTests(WebhookApiFactory factory) : IClassFixture<
     }
 
     /// <summary>Every body posted once, by <see cref="Connections"/> clients in parallel; each answer's status and body.</summary>
-    private async Task<IReadOnlyList<(HttpStatusCode Status, string Body)>> RaceAsync(List<byte[]> bodies, Func<byte[], (string, string)> header)
+    private async Task<IReadOnlyList<(HttpStatusCode Status, string Body)>> RaceAsync(
+        List<byte[]> bodies, Func<byte[], (string, string)> header, string gateway = "sandbox")
     {
         var queue = new ConcurrentQueue<byte[]>(bodies);
         var answers = new ConcurrentBag<(HttpStatusCode, string)>();
@@ -70,7 +107,7 @@ public class WebhookConcurrencyTests(WebhookApiFactory factory) : IClassFixture<
             await start.Task;
             while (queue.TryDequeue(out var body))
             {
-                using var response = await PostRawAsync(client, "sandbox", body, header(body));
+                using var response = await PostRawAsync(client, gateway, body, header(body));
                 answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
             }
         })).ToList();
