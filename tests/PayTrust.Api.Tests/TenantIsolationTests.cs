@@ -27,7 +27,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     private static readonly HashSet<string> CallerScopedRoutes = ["/gateways/{code}/credentials"];
 
     /// <summary>
-    /// For each tenant route pattern with parameters: make tenant A's resource and return the concrete path
+    /// For each route pattern with parameters that a tenant key opens (tenant-only or tenant-or-admin): make tenant A's resource and return the concrete path
     /// and a body that would be valid for the owner (so the intruder's 404 is not a 400 in disguise).
     /// Payments add their makers here as they arrive; reports take no id (see the report test below).
     /// </summary>
@@ -55,7 +55,26 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         ["/invoices/{id:guid}/discrepancies"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/discrepancies"),
         ["/invoices/{id:guid}/overpayment"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/overpayment"),
         ["/invoices/{id:guid}/refunds"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/refunds"),
+        // Open to a tenant key or the admin key: a tenant reaches its own stored events only.
+        ["/webhooks/events/{id:guid}/replay"] = async (f, owner) => new Probe($"/webhooks/events/{await StoredWebhookEventAsync(f, owner)}/replay"),
     };
+
+    /// <summary>A webhook event of <paramref name="owner"/>'s, stored as the sandbox delivers it: a declined payment of an attempt.</summary>
+    private static async Task<Guid> StoredWebhookEventAsync(PayTrustApiFactory f, TestTenant owner)
+    {
+        using var ownerClient = f.TenantClient(owner.ApiKey);
+        var attempt = await Payments.PaymentApi.TakeAttemptAsync(ownerClient, await InvoiceApi.CreateIdAsync(f, owner), null);
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var declined = Webhooks.WebhookApi.SandboxDeclined(attempt.GetProperty("reference").GetString()!, attempt.GetProperty("amount").GetInt64(), now);
+        var body = PayTrust.Application.Features.Sandbox.SandboxWebhookJson.Serialize(declined);
+        var secret = f.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxWebhookSecret;
+        using var gateway = f.CreateClient();
+        var receipt = await HttpAssert.JsonAsync(
+            await Webhooks.WebhookApi.PostRawAsync(gateway, "sandbox", body, (PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.HeaderName,
+                PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
+            HttpStatusCode.OK);
+        return receipt.GetProperty("event_id").GetGuid();
+    }
 
     [Fact]
     public void Every_route_is_public_by_name_or_needs_a_tenant_or_admin_key()
@@ -136,7 +155,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
     }
 
     private IEnumerable<Route> TenantRoutesWithParameters() =>
-        Routes().Where(r => r.Policy == "Tenant" && r.Pattern.Contains('{', StringComparison.Ordinal)
+        Routes().Where(r => r.Policy is "Tenant" or "TenantOrAdmin" && r.Pattern.Contains('{', StringComparison.Ordinal)
             && !r.Pattern.StartsWith("/_test/", StringComparison.Ordinal) && !CallerScopedRoutes.Contains(r.Pattern));
 
     private Route[] Routes() =>
