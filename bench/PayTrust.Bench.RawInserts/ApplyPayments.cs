@@ -18,7 +18,7 @@ internal sealed class ApplyPayments(MySqlDataSource dataSource, Guid tenantId)
 {
     private const string OwnerSql = """
         SELECT a.tenant_id AS TenantId, a.invoice_id AS InvoiceId, a.id AS AttemptId, a.amount AS Amount,
-               EXISTS (SELECT 1 FROM webhook_events w WHERE w.gateway = 'sandbox' AND w.dedup_key = @DedupKey) AS Seen
+               EXISTS (SELECT 1 FROM webhook_events w WHERE w.tenant_id = a.tenant_id AND w.gateway = 'sandbox' AND w.dedup_key = @DedupKey) AS Seen
         FROM payment_attempts a WHERE a.reference = @Reference
         """;
 
