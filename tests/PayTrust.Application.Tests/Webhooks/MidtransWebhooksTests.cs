@@ -49,7 +49,7 @@ public sealed class MidtransWebhooksTests
         // settlement_time "2021-06-15 18:45:28" is Asia/Jakarta (UTC+7).
         Assert.Equal(Instant.FromUtc(2021, 6, 15, 11, 45, 28), notification.OccurredAt);
         Assert.Equal("gopay", notification.PaymentMethod);
-        Assert.Equal("513f1f01-c9da-474c-9fc9-d5c64364b709:settlement:200", notification.DedupKey);
+        Assert.Equal("att_01HZX4:settlement:200", notification.DedupKey);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class MidtransWebhooksTests
         Assert.Equal(TxSts.PDNG, notification.Status.Status);
         Assert.Equal("test-transaction-321", notification.AttemptReference);
         Assert.Equal(Instant.FromUtc(2018, 10, 24, 8, 34, 33), notification.OccurredAt);
-        Assert.Equal("6ee793df-9b1d-4343-8eda-cc9663b4222f:pending:201", notification.DedupKey);
+        Assert.Equal("test-transaction-321:pending:201", notification.DedupKey);
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public sealed class MidtransWebhooksTests
         Assert.Equal(NotificationKind.Payment, notification.Kind);
         Assert.Equal(expected, notification.Status.Status);
         Assert.Equal(reason, notification.Status.Reason?.Code);
-        Assert.Equal($"513f1f01-c9da-474c-9fc9-d5c64364b709:{status}:{statusCode}", notification.DedupKey);
+        Assert.Equal($"att_01HZX4:{status}:{statusCode}", notification.DedupKey);
     }
 
     [Fact]
@@ -178,8 +178,19 @@ public sealed class MidtransWebhooksTests
                 new GatewayRefund("2", 7_000, null, Instant.FromUtc(2015, 2, 27, 18, 23, 15)),
             ],
             notification.Refunds);
-        Assert.Equal("249fc620-6017-4540-af7c-5a1c25788f46:partial_refund:200:2", notification.DedupKey);
+        Assert.Equal("example-1424936368:partial_refund:200:2", notification.DedupKey);
         Assert.True(Verifies(MidtransPartialRefund()));
+    }
+
+    [Fact]
+    public void A_settlement_with_another_transaction_id_is_the_same_event_since_the_signature_does_not_cover_it()
+    {
+        var replayed = MidtransNotification();
+        replayed["transaction_id"] = "11111111-2222-3333-4444-555555555555";
+
+        Assert.True(Verifies(replayed));
+        Assert.Equal(Parsed(MidtransNotification()).DedupKey, Parsed(replayed).DedupKey);
+        Assert.NotEqual(Parsed(MidtransNotification()).GatewayTransactionId, Parsed(replayed).GatewayTransactionId);
     }
 
     [Fact]

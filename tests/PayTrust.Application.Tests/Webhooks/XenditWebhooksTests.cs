@@ -40,6 +40,8 @@ public sealed class XenditWebhooksTests
         Assert.Equal("xendit", notification.Gateway);
         Assert.Equal("att_01HZX4", notification.AttemptReference);
         Assert.Equal("579c8d61f23fa4ca35e52da4", notification.GatewayTransactionId);
+        // The invoice id is also the session it must match (the attempt's gateway_reference).
+        Assert.Equal("579c8d61f23fa4ca35e52da4", notification.SessionId);
         Assert.Equal("PAID", notification.GatewayStatus);
         Assert.Equal(TxSts.ACSC, notification.Status.Status);
         Assert.Null(notification.Status.Reason);
