@@ -354,8 +354,8 @@ cmd_test() {
 # runtime or GC with the API. Each scenario is measured next to a baseline in the same run, because
 # these machines are shared and noisy: ratios hold up where absolute numbers do not.
 
-# Every request carries the demo tenant's key (routes that need none ignore it). The API runs with a
-# rate limit far above what wrk can send, so the limiter is exercised but never refuses.
+# Every request carries the demo tenant's key (routes that need none ignore it). The API runs with rate limits
+# (per key, and per address for webhooks) far above what wrk can send, so the limiters are exercised but never refuse.
 # A scenario is a GET of BENCH_PATH, or a POST of that path with the JSON body BENCH_BODY (a file in
 # bench/wrk/); '{invoice}' in a path is an invoice created just before measuring. BENCH_RAW baselines are
 # not HTTP: bench/PayTrust.Bench.RawInserts runs the inserts the repository sends for a new invoice in a
@@ -531,6 +531,7 @@ cmd_bench() {
   ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
   PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__WebhookSecret="$BENCH_WEBHOOK_SECRET" \
   Serilog__MinimumLevel__Default=Warning PayTrust__RateLimit__PermitsPerMinute=1000000000 \
+  PayTrust__RateLimit__Anonymous__WebhooksPerMinute=1000000000 \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
   BENCH_API_PID=$!
   dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$bare_port" >"$logs/bare.log" 2>&1 &

@@ -36,14 +36,24 @@ if (SandboxSetting.Problem(app.Configuration) is { } sandboxProblem)
     return 1;
 }
 
+if ((RateLimitSettings.Problem(app.Configuration) ?? ForwardedHeadersSetup.Problem(app.Configuration)) is { } limitProblem)
+{
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {limitProblem}");
+    return 1;
+}
+
 if (await app.PrepareDatabaseAsync() is { } failure)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {failure}");
     return 1;
 }
 
-// Request logging outermost, so it records the status the client finally got.
+app.UsePayTrustForwardedHeaders();
+// Request logging outermost, so it records the status the client finally got (a throttle's 429 too).
 app.UsePayTrustRequestLogging();
+// Before the error handler, authentication and every endpoint: a refused address costs no key check, database
+// work or body read, and the failure count sees the status the client finally got.
+app.UsePayTrustClientAddressThrottling();
 app.UsePayTrustErrors();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -52,6 +52,22 @@ public class AdminKeyStartupTests
         Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("PayTrust__RateLimit__Anonymous__PagesPerMinute", "0", "PayTrust:RateLimit:Anonymous:PagesPerMinute must be a whole number of at least 1 (it is '0')")]
+    [InlineData("PayTrust__RateLimit__FailedAuthPerMinute", "lots", "PayTrust:RateLimit:FailedAuthPerMinute must be a whole number of at least 1 (it is 'lots')")]
+    [InlineData("PayTrust__ForwardedHeaders__KnownProxies", "10.0.0.1, proxy.internal", "PayTrust:ForwardedHeaders:KnownProxies: 'proxy.internal' is neither an IP address nor a network")]
+    public async Task The_service_refuses_to_start_with_an_unreadable_throttle_setting(string setting, string value, string reason)
+    {
+        var line = await RefusalLineAsync(new Dictionary<string, string?>
+        {
+            ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
+            ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+            [setting] = value,
+        });
+
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+    }
+
     /// <summary>Launches the API in Production with these settings (null: unset) and returns its single stderr line.</summary>
     private static async Task<string> RefusalLineAsync(Dictionary<string, string?> settings)
     {

@@ -1,4 +1,5 @@
 using FluentValidation;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -88,6 +89,25 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Test-only request header naming the client address a request comes from. The in-process TestServer gives every
+    /// request a null <c>RemoteIpAddress</c>; <see cref="ClientAddressFromHeader"/> sets it from this header instead.
+    /// </summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    /// <summary>A client whose requests come from <paramref name="address"/>, with an API key if one is given.</summary>
+    public HttpClient ClientFrom(IPAddress address, string? apiKey = null, WebApplicationFactoryClientOptions? options = null)
+    {
+        var client = options is null ? CreateClient() : CreateClient(options);
+        client.DefaultRequestHeaders.Add(ClientAddressHeader, address.ToString());
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
+    }
+
     /// <summary>A new tenant and an API key for it, made through the admin API.</summary>
     public async Task<TestTenant> CreateTenantAsync(string name = "Test merchant")
     {
@@ -114,11 +134,31 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["PayTrust:Workers:ReconciliationEnabled"] = "false",
             ["PayTrust:Workers:ReportRollupEnabled"] = "false",
         }).AddInMemoryCollection(ExtraSettings));
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ProbeEndpoints>());
+        builder.ConfigureServices(services => services
+            .AddSingleton<IStartupFilter, ClientAddressFromHeader>()
+            .AddSingleton<IStartupFilter, ProbeEndpoints>());
         builder.ConfigureTestServices(ConfigureTestServices);
     }
 
     public sealed record ProbeBody(string Name, int Quantity);
+
+    /// <summary>Runs before the app's own middleware, as a real connection's address is known before any of it.</summary>
+    private sealed class ClientAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Headers[ClientAddressHeader] is [{ } address])
+                {
+                    context.Connection.RemoteIpAddress = IPAddress.Parse(address);
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
 
     private sealed class ProbeEndpoints : IStartupFilter
     {

@@ -1,4 +1,5 @@
 using Mediator;
+using PayTrust.Api.Hosting;
 using PayTrust.Application.Features.Operations;
 
 namespace PayTrust.Api.Endpoints;
@@ -9,8 +10,11 @@ public static class OperationsEndpoints
     {
         var group = app.MapGroup("/").WithTags("Operations");
 
+        // Probes are answered even to an address over its failed-authentication budget: behind a proxy that is not
+        // listed in PayTrust:ForwardedHeaders:KnownProxies the load balancer's probes share that address with every client.
         // Liveness: the process answers. Deliberately touches nothing else.
         group.MapGet("/health", () => TypedResults.Ok(new HealthStatus("healthy")))
+            .ExemptFromFailedAuthThrottle()
             .WithName("Health");
 
         // Readiness: the database answers and every migration is applied.
@@ -21,6 +25,7 @@ public static class OperationsEndpoints
                 ? TypedResults.Ok(readiness)
                 : TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable);
         })
+        .ExemptFromFailedAuthThrottle()
         .WithName("Ready")
         .Produces<Readiness>()
         .Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);

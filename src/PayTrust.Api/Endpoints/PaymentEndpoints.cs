@@ -1,4 +1,5 @@
 using Mediator;
+using PayTrust.Api.Hosting;
 using PayTrust.Api.Pages;
 using PayTrust.Api.Security;
 using PayTrust.Application.Features.Payments;
@@ -24,6 +25,7 @@ public static class PaymentEndpoints
         // The link customers open: no API key, the token is the credential.
         app.MapGet("/pay/{token}", async (string token, IMediator mediator, CancellationToken cancellationToken) =>
                 PaymentLinkPage(await mediator.Send(new OpenPaymentLink(token), cancellationToken)))
+            .LimitedPerClientAddress(AnonymousTraffic.Page)
             .ExcludeFromDescription();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mediator;
+using PayTrust.Api.Hosting;
 using PayTrust.Api.Pages;
 using PayTrust.Application.Features.Sandbox;
 using PayTrust.Domain.Monetary;
@@ -14,7 +15,7 @@ public static class SandboxEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/sandbox/checkout").ExcludeFromDescription();
+        var group = app.MapGroup("/sandbox/checkout").LimitedPerClientAddress(AnonymousTraffic.Page).ExcludeFromDescription();
 
         group.MapGet("/{reference}", async (string reference, IMediator mediator, CancellationToken cancellationToken) =>
             await mediator.Send(new GetSandboxCheckout(reference), cancellationToken) is { } checkout

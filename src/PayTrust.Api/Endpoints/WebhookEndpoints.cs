@@ -1,5 +1,6 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
+using PayTrust.Api.Hosting;
 using PayTrust.Api.Security;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Features.Webhooks;
@@ -27,6 +28,7 @@ public static class WebhookEndpoints
                     ? Results.Ok(new { status = "duplicate" })
                     : Results.Ok(new { status = receipt.EventStatus, outcome = receipt.Outcome, event_id = receipt.EventId });
             })
+            .LimitedPerClientAddress(AnonymousTraffic.Webhook)
             .WithTags("Webhooks")
             .WithSummary("Gateway notifications: verified on the raw body, deduplicated, applied exactly once");
 

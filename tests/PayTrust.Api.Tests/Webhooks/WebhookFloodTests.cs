@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Dapper;
+using PayTrust.Testing;
 using static PayTrust.Api.Tests.Webhooks.WebhookApi;
 
 namespace PayTrust.Api.Tests.Webhooks;
@@ -88,8 +89,14 @@ public class WebhookFloodTests(WebhookFloodTests.FloodApiFactory factory, Xunit.
             "SELECT COALESCE(SUM(FILE_SIZE), 0) FROM information_schema.INNODB_SYS_TABLESPACES WHERE NAME LIKE CONCAT(DATABASE(), '/%')");
     }
 
-    /// <summary>The webhook API with the anonymous throttles raised out of the way, so every body of the flood reaches storage.</summary>
-    public sealed class FloodApiFactory : WebhookApiFactory
-    {
-    }
+    /// <summary>
+    /// The webhook API with the per-address throttles (ADR 28) raised out of the way, so every body of the flood reaches
+    /// storage: the worst case, an attacker spread over many addresses.
+    /// </summary>
+    public sealed class FloodApiFactory()
+        : WebhookApiFactory(new TestDatabase(), ownsDatabase: true, NewClock(), lockWaitSeconds: null, new Dictionary<string, string?>
+        {
+            ["PayTrust:RateLimit:Anonymous:WebhooksPerMinute"] = "1000000",
+            ["PayTrust:RateLimit:FailedWebhooksPerMinute"] = "1000000",
+        });
 }
