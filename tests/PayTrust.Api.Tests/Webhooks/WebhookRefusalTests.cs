@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PayTrust.Api.Tests.Payments;
 using PayTrust.Application.Features.Sandbox;
+using PayTrust.Application.Features.Webhooks;
 using static PayTrust.Api.Tests.Webhooks.WebhookApi;
 
 namespace PayTrust.Api.Tests.Webhooks;
@@ -132,6 +134,49 @@ public class WebhookRefusalTests(WebhookApiFactory factory) : IClassFixture<Webh
         var stored = Assert.Single(await WebhookEventsAsync(factory, "reference = 'PTNOPE-404-001'", new { }));
         Assert.Equal(("rejected", "unknown_reference", (Guid?)null), (stored.Status, stored.Outcome, stored.TenantId));
         Assert.Equal(before with { WebhookEvents = before.WebhookEvents + 1 }, await SnapshotAsync(factory, setup.InvoiceId));
+    }
+
+    [Fact]
+    public async Task A_body_refused_before_verification_is_kept_once_as_its_hash_and_prefix_and_pruned_after_its_retention()
+    {
+        var setup = await AttemptAsync(factory);
+        var body = Encoding.UTF8.GetBytes($$"""{"id":"inv_1","external_id":"PT-NOBODY-{{Guid.NewGuid():N}}","status":"PAID","description":"{{new string('x', 4000)}}"}""");
+        using var gateway = factory.CreateClient();
+
+        var first = await PostRawAsync(gateway, "xendit", body);
+        var again = await PostRawAsync(gateway, "xendit", body);
+
+        Assert.Equal("unknown_reference", (await HttpAssert.Problem.ReadAsync(first, HttpStatusCode.NotFound)).Code);
+        Assert.Equal("unknown_reference", (await HttpAssert.Problem.ReadAsync(again, HttpStatusCode.NotFound)).Code);
+        var kept = Assert.Single(await WebhookEventsAsync(factory, "payload_sha256 = @Sha", new { Sha = System.Security.Cryptography.SHA256.HashData(body) }));
+        Assert.Equal((256L, (long)body.Length), (await CountAsync(factory, "SELECT LENGTH(payload) FROM webhook_events WHERE id = @Id", new { kept.Id }),
+            await CountAsync(factory, "SELECT payload_length FROM webhook_events WHERE id = @Id", new { kept.Id })));
+        // A verified refusal (signed, for a known attempt) is the tenant's record and is never pruned.
+        var verified = Encoding.UTF8.GetBytes($$$"""{"id":"{{{NewId("evt_")}}}","type":"payment.succeeded","data":{"reference":"{{{setup.Reference}}}","status":"paid","transaction_id":"t1","currency":"IDR"}}""");
+        await PostRawAsync(gateway, "sandbox", verified, (SandboxWebhookSignature.HeaderName, Sign(verified, Now)));
+        var verifiedEvent = Assert.Single(await WebhookEventsAsync(factory, "payload = @Body", new { Body = verified }));
+
+        await PruneAsync(NodaTime.Duration.FromDays(30));
+        Assert.Single(await WebhookEventsAsync(factory, "id = @Id", new { kept.Id }));
+
+        factory.Clock.Advance(NodaTime.Duration.FromDays(31));
+        try
+        {
+            await PruneAsync(NodaTime.Duration.FromDays(30));
+        }
+        finally
+        {
+            factory.Clock.Advance(-NodaTime.Duration.FromDays(31));
+        }
+
+        Assert.Empty(await WebhookEventsAsync(factory, "id = @Id", new { kept.Id }));
+        Assert.Single(await WebhookEventsAsync(factory, "id = @Id", new { verifiedEvent.Id }));
+    }
+
+    private async Task PruneAsync(NodaTime.Duration retention)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Mediator.IMediator>().Send(new PruneUnverifiedWebhooks(retention, 1000));
     }
 
     [Theory]
