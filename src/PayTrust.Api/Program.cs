@@ -30,6 +30,12 @@ if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], 
     return 1;
 }
 
+if (ApiKeyPepper.Problem(app.Configuration[ApiKeyPepper.ConfigurationName], app.Environment.IsDevelopment()) is { } pepperProblem)
+{
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {pepperProblem}");
+    return 1;
+}
+
 if (SandboxSetting.Problem(app.Configuration) is { } sandboxProblem)
 {
     await Console.Error.WriteLineAsync($"PayTrust cannot start: {sandboxProblem}");
