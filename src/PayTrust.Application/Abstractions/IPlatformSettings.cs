@@ -34,5 +34,6 @@ public interface IPlatformSettings
 
     string PaymentUrl(string paymentToken) => $"{PublicUrl}/pay/{paymentToken}";
 
-    string SandboxCheckoutUrl(string attemptReference) => $"{PublicUrl}/sandbox/checkout/{attemptReference}";
+    /// <summary>The sandbox checkout page of a session, addressed by its token (ADR 12), never by the attempt reference.</summary>
+    string SandboxCheckoutUrl(string sessionToken) => $"{PublicUrl}/sandbox/checkout/{sessionToken}";
 }
