@@ -24,6 +24,7 @@ public static class PaymentEndpoints
         // The link customers open: no API key, the token is the credential.
         app.MapGet("/pay/{token}", async (string token, IMediator mediator, CancellationToken cancellationToken) =>
                 PaymentLinkPage(await mediator.Send(new OpenPaymentLink(token), cancellationToken)))
+            .WithHostedPageHeaders()
             .ExcludeFromDescription();
     }
 

@@ -15,7 +15,7 @@ public static class SandboxEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/sandbox/checkout").ExcludeFromDescription();
+        var group = app.MapGroup("/sandbox/checkout").WithHostedPageHeaders().ExcludeFromDescription();
 
         group.MapGet("/{token}", async (string token, IMediator mediator, CancellationToken cancellationToken) =>
             await mediator.Send(new GetSandboxCheckout(token), cancellationToken) is { } checkout
