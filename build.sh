@@ -187,7 +187,10 @@ DEMO_API_KEY=ptk_$(random_hex 32)
 PAYTRUST_API_KEY_PEPPER=$(random_hex 32)
 EOF
   fi
-  # Secrets added by later versions are appended to an existing file, so old clones keep working.
+  # Secrets added by later versions (or lost from an edited file) are appended to an existing one, so old clones keep
+  # working: outside Development the API refuses to start without its pepper and credentials key.
+  grep -q '^PAYTRUST_API_KEY_PEPPER=.' "$STATE/secrets.env" ||
+    echo "PAYTRUST_API_KEY_PEPPER=$(random_hex 32)" >>"$STATE/secrets.env"
   grep -q '^PAYTRUST_CREDENTIALS_KEY=' "$STATE/secrets.env" ||
     echo "PAYTRUST_CREDENTIALS_KEY=$(head -c 32 /dev/urandom | base64)" >>"$STATE/secrets.env"
   # shellcheck disable=SC1091
@@ -268,8 +271,10 @@ export ConnectionStrings__PayTrust='$cs'
 EOF
   chmod 600 "$STATE/env"
 
+  # Production settings, with the sandbox gateway switched on: it is what the demo tenant pays through, and outside
+  # Development it is off unless asked for (ADR 12).
   ConnectionStrings__PayTrust="$cs" ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" \
-  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__Enabled=true \
   PAYTRUST_PUBLIC_URL="$url" ASPNETCORE_ENVIRONMENT=Production \
     dotnet "$API_DLL" --urls "$url" &
   local api=$!
@@ -286,6 +291,9 @@ EOF
   Admin key       $ADMIN_API_KEY
   Demo tenant key $DEMO_API_KEY
   Database        $cs
+
+  The sandbox gateway is ON (PayTrust__Sandbox__Enabled=true): its checkout pages mark invoices paid at a
+  click, for this demo only. A production deployment leaves it off (README, "Running in production").
 
   Try it:
     curl -s $url/gateways -H 'X-API-Key: $DEMO_API_KEY'
@@ -529,7 +537,7 @@ cmd_bench() {
   api_port=$(free_port); bare_port=$(free_port)
   ConnectionStrings__PayTrust="$(connection_string "$(run_db_port)" "$DB_PASSWORD" paytrust_bench)" \
   ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" ASPNETCORE_ENVIRONMENT=Production \
-  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__WebhookSecret="$BENCH_WEBHOOK_SECRET" \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__WebhookSecret="$BENCH_WEBHOOK_SECRET" PayTrust__Sandbox__Enabled=true \
   Serilog__MinimumLevel__Default=Warning PayTrust__RateLimit__PermitsPerMinute=1000000000 \
   PayTrust__RateLimit__Anonymous__WebhooksPerMinute=1000000000 \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$api_port" >"$logs/api.log" 2>&1 &
@@ -687,7 +695,7 @@ bench_report() {
     [report-366d]="/reports/financial?start_date=$start366&end_date=$end")
 
   ConnectionStrings__PayTrust="$cs" ADMIN_API_KEY="$ADMIN_API_KEY" PayTrust__ApiKeyPepper="$PAYTRUST_API_KEY_PEPPER" \
-  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
+  PayTrust__CredentialsKey="$PAYTRUST_CREDENTIALS_KEY" PayTrust__Sandbox__Enabled=true ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
   PayTrust__RateLimit__PermitsPerMinute=1000000000 PayTrust__Workers__ExpiryEnabled=false \
   PayTrust__Workers__WebhookRetryEnabled=false PayTrust__Workers__ReconciliationEnabled=false PayTrust__Workers__ReportRollupEnabled=false \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$port" >"$logs/report-api.log" 2>&1 &

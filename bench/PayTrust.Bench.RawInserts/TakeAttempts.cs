@@ -79,8 +79,9 @@ internal sealed class TakeAttempts(MySqlDataSource dataSource, Guid tenantId)
 
             // (the gateway would be called here, with no transaction open)
             await connection.QuerySingleAsync<(string Status, long Total)>(RelockSql, new { TenantId = tenantId, InvoiceId = invoiceId });
-            var gatewayReference = "sbx_" + Guid.NewGuid().ToString("N");
-            var checkoutUrl = "http://localhost:8080/sandbox/checkout/" + reference + "-001";
+            // What the sandbox opens: a random session token, which is also its page's address.
+            var gatewayReference = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            var checkoutUrl = "http://localhost:8080/sandbox/checkout/" + gatewayReference;
             await connection.ExecuteAsync(RecordSql, new
             {
                 AttemptId = attemptId, TenantId = tenantId, InvoiceId = invoiceId, GatewayReference = gatewayReference,

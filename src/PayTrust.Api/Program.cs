@@ -18,27 +18,18 @@ builder.Services.AddPayTrust();
 
 var app = builder.Build();
 
-if (AdminKey.Problem(app.Configuration[AdminKey.ConfigurationName]) is { } adminKeyProblem)
+// Settings are checked in this order and the first problem stops the start with one line; none of them prints a secret.
+var configuration = app.Configuration;
+var development = app.Environment.IsDevelopment();
+var settingsProblem = AdminKey.Problem(configuration[AdminKey.ConfigurationName])
+    ?? CredentialsKey.Problem(configuration[CredentialsKey.ConfigurationName], development)
+    ?? ApiKeyPepper.Problem(configuration[ApiKeyPepper.ConfigurationName], development)
+    ?? SandboxSetting.Problem(configuration)
+    ?? RateLimitSettings.Problem(configuration)
+    ?? ForwardedHeadersSetup.Problem(configuration);
+if (settingsProblem is not null)
 {
-    await Console.Error.WriteLineAsync($"PayTrust cannot start: {adminKeyProblem}");
-    return 1;
-}
-
-if (CredentialsKey.Problem(app.Configuration[CredentialsKey.ConfigurationName], app.Environment.IsDevelopment()) is { } credentialsKeyProblem)
-{
-    await Console.Error.WriteLineAsync($"PayTrust cannot start: {credentialsKeyProblem}");
-    return 1;
-}
-
-if (SandboxSetting.Problem(app.Configuration) is { } sandboxProblem)
-{
-    await Console.Error.WriteLineAsync($"PayTrust cannot start: {sandboxProblem}");
-    return 1;
-}
-
-if ((RateLimitSettings.Problem(app.Configuration) ?? ForwardedHeadersSetup.Problem(app.Configuration)) is { } limitProblem)
-{
-    await Console.Error.WriteLineAsync($"PayTrust cannot start: {limitProblem}");
+    await Console.Error.WriteLineAsync($"PayTrust cannot start: {settingsProblem}");
     return 1;
 }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
@@ -25,8 +24,7 @@ public static class DependencyInjection
         services.AddSingleton(provider => PayTrustDataSource.Build(PooledConnectionString(ConnectionString(provider.GetRequiredService<IConfiguration>())),
             provider.GetRequiredService<IConfiguration>().GetValue("PayTrust:Database:LockWaitTimeoutSeconds", PayTrustDataSource.LockWaitTimeoutSeconds)));
         services.AddSingleton<IClock>(new StorageClock(SystemClock.Instance));
-        services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(
-            Encoding.UTF8.GetBytes(provider.GetRequiredService<IConfiguration>()["PayTrust:ApiKeyPepper"] ?? DevelopmentPepper)));
+        services.AddSingleton<IApiKeyHasher>(provider => new ApiKeyHasher(ApiKeyPepper.Resolve(provider.GetRequiredService<IConfiguration>())));
         // One cache per process: it is what makes authentication cheap.
         services.AddSingleton<IApiKeyAuthenticator, ApiKeyAuthenticator>();
         services.AddScoped<DemoSeeder>();
@@ -76,7 +74,4 @@ public static class DependencyInjection
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName)
         ?? throw new InvalidOperationException($"Connection string 'ConnectionStrings:{ConnectionStringName}' (environment ConnectionStrings__{ConnectionStringName}) is not configured.");
-
-    /// <summary>Only for local development; configuration must supply PayTrust:ApiKeyPepper elsewhere.</summary>
-    public const string DevelopmentPepper = "paytrust-development-pepper-not-for-production";
 }

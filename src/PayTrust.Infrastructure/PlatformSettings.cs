@@ -19,7 +19,7 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
         Duration.FromMinutes(int.TryParse(configuration["PayTrust:Payments:SessionMinutes"], out var minutes) && minutes > 0 ? minutes : 24 * 60);
 
     // Program refuses to start on a value that is not true or false (SandboxSetting.Problem), so none reaches here.
-    public bool SandboxEnabled { get; } = SandboxSetting.Enabled(configuration[SandboxSetting.ConfigurationName]) ?? true;
+    public bool SandboxEnabled { get; } = SandboxSetting.IsEnabled(configuration);
 
     // Without a configured secret the sandbox signs with one made for this process: its own webhooks verify,
     // and nobody can forge one, but several instances would not accept each other's (README, configuration).
@@ -33,26 +33,40 @@ internal sealed class PlatformSettings(IConfiguration configuration) : IPlatform
 }
 
 /// <summary>
-/// PayTrust:Sandbox:Enabled (ADR 12), read strictly: unset is on; true or false as written; anything else, an empty value
-/// included, stops the start-up rather than leaving the sandbox on unnoticed, and so does switching it off while it is
-/// still the platform's default gateway.
+/// PayTrust:Sandbox:Enabled (ADR 12), read strictly: true or false as written; unset is on in Development only, because the
+/// sandbox's checkout marks invoices paid at a click and nothing insecure may be on by default elsewhere (spec §13).
+/// Anything else, an empty value included, stops the start-up rather than leaving the sandbox on or off unnoticed, and so
+/// does the sandbox being off while it is still the platform's default gateway.
 /// </summary>
 public static class SandboxSetting
 {
     public const string ConfigurationName = "PayTrust:Sandbox:Enabled";
+    private const string SandboxGateway = "sandbox";
+
+    /// <summary>Whether the sandbox is offered: as configured; when unset, only in Development.</summary>
+    public static bool IsEnabled(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Enabled(configuration[ConfigurationName]) ?? HostEnvironment.IsDevelopment(configuration);
+    }
 
     /// <returns>null when the setting is usable, else why not.</returns>
     public static string? Problem(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var configured = configuration[ConfigurationName];
-        return Enabled(configured) switch
+        if (configured is not null && Enabled(configured) is null)
         {
-            null when configured is not null => $"{ConfigurationName} must be true or false, not '{configured}'",
-            false when PlatformSettings.DefaultGatewayOf(configuration) == "sandbox" =>
-                $"{ConfigurationName} is false, so PayTrust:DefaultGateway (default sandbox) must name another gateway, such as xendit or midtrans",
-            _ => null,
-        };
+            return $"{ConfigurationName} must be true or false, not '{configured}'";
+        }
+
+        if (IsEnabled(configuration) || PlatformSettings.DefaultGatewayOf(configuration) != SandboxGateway)
+        {
+            return null;
+        }
+
+        var why = configured is null ? $"the sandbox gateway is off outside Development unless {ConfigurationName} is true" : $"{ConfigurationName} is false";
+        return $"{why}, so PayTrust:DefaultGateway (default sandbox) must name another gateway, such as xendit or midtrans";
     }
 
     /// <summary>true or false as configured; null when unset or not a boolean.</summary>

@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using PayTrust.Infrastructure.Security;
 
 namespace PayTrust.Api.Tests;
 
 /// <summary>Start-up refusals of the real binary: one line on stderr and exit code 1, never the secret itself.</summary>
 public class AdminKeyStartupTests
 {
+    /// <summary>A pepper of the deployment's own, for the starts that must get past the pepper check.</summary>
+    private const string StartupPepper = "startup-test-pepper-0123456789abcdef";
+
     [Theory]
     [InlineData(null, "ADMIN_API_KEY is not set")]
     [InlineData("short-key", "ADMIN_API_KEY is 9 characters long; it must be at least 32.")]
@@ -36,15 +40,34 @@ public class AdminKeyStartupTests
     }
 
     [Theory]
-    [InlineData("false", "PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway")]
-    [InlineData("off", "PayTrust:Sandbox:Enabled must be true or false, not 'off'")]
-    [InlineData("", "PayTrust:Sandbox:Enabled must be true or false, not ''")]
-    public async Task The_service_refuses_to_start_with_the_sandbox_switch_unreadable_or_off_while_it_is_the_default_gateway(string enabled, string reason)
+    [InlineData(null, "PayTrust:ApiKeyPepper (environment PayTrust__ApiKeyPepper) is not set")]
+    [InlineData("", "PayTrust:ApiKeyPepper (environment PayTrust__ApiKeyPepper) is not set")]
+    [InlineData(ApiKeyPepper.DevelopmentValue, "PayTrust:ApiKeyPepper is the built-in development value")]
+    public async Task The_service_refuses_to_start_outside_development_without_a_pepper_of_its_own(string? pepper, string reason)
     {
         var line = await RefusalLineAsync(new Dictionary<string, string?>
         {
             ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
             ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+            ["PayTrust__ApiKeyPepper"] = pepper,
+        });
+
+        Assert.StartsWith($"PayTrust cannot start: {reason}", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKeyPepper.DevelopmentValue, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "the sandbox gateway is off outside Development unless PayTrust:Sandbox:Enabled is true, so PayTrust:DefaultGateway")]
+    [InlineData("false", "PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway")]
+    [InlineData("off", "PayTrust:Sandbox:Enabled must be true or false, not 'off'")]
+    [InlineData("", "PayTrust:Sandbox:Enabled must be true or false, not ''")]
+    public async Task The_service_refuses_to_start_with_the_sandbox_switch_unreadable_or_off_while_it_is_the_default_gateway(string? enabled, string reason)
+    {
+        var line = await RefusalLineAsync(new Dictionary<string, string?>
+        {
+            ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
+            ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+            ["PayTrust__ApiKeyPepper"] = StartupPepper,
             ["PayTrust__Sandbox__Enabled"] = enabled,
             ["PayTrust__DefaultGateway"] = null,
         });

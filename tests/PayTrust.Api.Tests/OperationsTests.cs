@@ -87,6 +87,9 @@ public class OperationsTests(PayTrustApiFactory factory) : IClassFixture<PayTrus
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
                 ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+                // The other start-up checks pass, so the database is what it stops on.
+                ["PayTrust__ApiKeyPepper"] = "operations-test-pepper-0123456789",
+                ["PayTrust__DefaultGateway"] = "xendit",
             },
         };
 

@@ -129,6 +129,9 @@ public class PayTrustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["PayTrust:ApiKeyPepper"] = "test-pepper",
             ["PayTrust:CredentialsKey"] = CredentialsKey,
             ["PAYTRUST_PUBLIC_URL"] = "https://pay.example.test",
+            // Outside Development the sandbox is off unless switched on (ADR 12); the tests pay through it, so they say so,
+            // and the tests about it being off override this.
+            ["PayTrust:Sandbox:Enabled"] = "true",
             // Workers are switched on by the tests that exercise them, so no other test sees background changes.
             ["PayTrust:Workers:ExpiryEnabled"] = "false",
             ["PayTrust:Workers:ReconciliationEnabled"] = "false",

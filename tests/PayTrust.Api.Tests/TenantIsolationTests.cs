@@ -14,9 +14,9 @@ namespace PayTrust.Api.Tests;
 public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<PayTrustApiFactory>
 {
     /// <summary>Routes anyone may call: operations, the OpenAPI document and the /docs reference's own assets.</summary>
-    // The payment link and the sandbox checkout are for customers: the token or attempt reference in the path is what they hold.
+    // The payment link and the sandbox checkout are for customers: the random token in the path is what they hold.
     // Gateways call /webhooks/{gateway} with no API key: the signature on the body is the credential (spec §7.4).
-    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json", "/pay/{token}", "/sandbox/checkout/{reference}", "/webhooks/{gateway}"];
+    private static readonly HashSet<string> PublicRoutes = ["/health", "/ready", "/openapi/{documentName}.json", "/pay/{token}", "/sandbox/checkout/{token}", "/webhooks/{gateway}"];
 
     private static bool IsPublic(string pattern) => PublicRoutes.Contains(pattern) || pattern.StartsWith("/docs/", StringComparison.Ordinal);
 

@@ -26,6 +26,7 @@ public static class PaymentEndpoints
         app.MapGet("/pay/{token}", async (string token, IMediator mediator, CancellationToken cancellationToken) =>
                 PaymentLinkPage(await mediator.Send(new OpenPaymentLink(token), cancellationToken)))
             .LimitedPerClientAddress(AnonymousTraffic.Page)
+            .WithHostedPageHeaders()
             .ExcludeFromDescription();
     }
 

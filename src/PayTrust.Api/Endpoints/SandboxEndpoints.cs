@@ -9,21 +9,22 @@ namespace PayTrust.Api.Endpoints;
 
 /// <summary>
 /// The built-in sandbox gateway's checkout page (spec §7.3): four plain HTML forms. Each submission makes
-/// the sandbox send a signed webhook to /webhooks/sandbox, as a real gateway would after a checkout.
+/// the sandbox send a signed webhook to /webhooks/sandbox, as a real gateway would after a checkout. The page is
+/// addressed by the session's random token, the only credential its anonymous visitor holds (ADR 12).
 /// </summary>
 public static class SandboxEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/sandbox/checkout").LimitedPerClientAddress(AnonymousTraffic.Page).ExcludeFromDescription();
+        var group = app.MapGroup("/sandbox/checkout").LimitedPerClientAddress(AnonymousTraffic.Page).WithHostedPageHeaders().ExcludeFromDescription();
 
-        group.MapGet("/{reference}", async (string reference, IMediator mediator, CancellationToken cancellationToken) =>
-            await mediator.Send(new GetSandboxCheckout(reference), cancellationToken) is { } checkout
+        group.MapGet("/{token}", async (string token, IMediator mediator, CancellationToken cancellationToken) =>
+            await mediator.Send(new GetSandboxCheckout(token), cancellationToken) is { } checkout
                 ? CheckoutPage(checkout)
                 : NotFoundPage());
 
         // Read as a form by hand: these forms carry no antiforgery token (a real gateway's page would not know ours either).
-        group.MapPost("/{reference}", async (string reference, HttpRequest request, IMediator mediator, CancellationToken cancellationToken) =>
+        group.MapPost("/{token}", async (string token, HttpRequest request, IMediator mediator, CancellationToken cancellationToken) =>
         {
             var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : FormCollection.Empty;
             if (ParseAction(form["action"]) is not { } action)
@@ -44,7 +45,7 @@ public static class SandboxEndpoints
                 amount = parsed;
             }
 
-            return ResultPage(await mediator.Send(new SubmitSandboxCheckout(reference, action, amount), cancellationToken));
+            return ResultPage(await mediator.Send(new SubmitSandboxCheckout(token, action, amount), cancellationToken));
         }).DisableAntiforgery();
     }
 
@@ -58,19 +59,19 @@ public static class SandboxEndpoints
     };
 
     private static IResult NotFoundPage() =>
-        HtmlPage.Render(StatusCodes.Status404NotFound, "Checkout not found", "<h1>Checkout not found</h1><p>No sandbox checkout has this reference.</p>");
+        HtmlPage.Render(StatusCodes.Status404NotFound, "Checkout not found", "<h1>Checkout not found</h1><p>No sandbox checkout has this address.</p>");
 
     private static IResult CheckoutPage(SandboxCheckoutView checkout)
     {
-        var reference = HtmlPage.Encode(checkout.Reference);
+        var action = $"/sandbox/checkout/{HtmlPage.Encode(checkout.Token)}";
         var forms = checkout.IsOpen
             ? $"""
-              <form method="post" action="/sandbox/checkout/{reference}"><input type="hidden" name="action" value="pay_in_full"><button type="submit">Pay in full</button></form>
-              <form method="post" action="/sandbox/checkout/{reference}"><input type="hidden" name="action" value="pay_amount">
+              <form method="post" action="{action}"><input type="hidden" name="action" value="pay_in_full"><button type="submit">Pay in full</button></form>
+              <form method="post" action="{action}"><input type="hidden" name="action" value="pay_amount">
                 <label>Amount in minor units <input name="amount" inputmode="numeric" pattern="[0-9]+" required value="{checkout.Amount}"></label>
                 <button type="submit">Pay an amount</button></form>
-              <form method="post" action="/sandbox/checkout/{reference}"><input type="hidden" name="action" value="decline"><button class="secondary" type="submit">Decline</button></form>
-              <form method="post" action="/sandbox/checkout/{reference}"><input type="hidden" name="action" value="expire"><button class="secondary" type="submit">Expire</button></form>
+              <form method="post" action="{action}"><input type="hidden" name="action" value="decline"><button class="secondary" type="submit">Decline</button></form>
+              <form method="post" action="{action}"><input type="hidden" name="action" value="expire"><button class="secondary" type="submit">Expire</button></form>
               """
             : $"<p>This checkout is no longer open (it is {HtmlPage.Encode(checkout.Status)}).</p>";
         return HtmlPage.Render(StatusCodes.Status200OK, "PayTrust sandbox checkout", $"""

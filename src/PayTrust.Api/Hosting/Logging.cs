@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Serilog;
 using Serilog.Context;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace PayTrust.Api.Hosting;
@@ -18,9 +19,12 @@ public static class Logging
         builder.Services.AddSerilog(
             (services, logger) =>
         {
+            // Redaction last, so it also sees what the other enrichers added (the log context's properties).
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<LogRedaction>()
+                .Filter.ByExcluding(LogRedaction.IsHeaderDump);
             if (Console.IsOutputRedirected)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
@@ -49,6 +53,15 @@ public static class Logging
             // This host's logger, not the process-wide static one (see AddPayTrustLogging).
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            // The path without its payment-link or checkout token: the request line does not rely on LogRedaction, which
+            // rewrites every other event on its way out.
+            options.GetMessageTemplateProperties = (context, path, elapsed, status) =>
+            [
+                new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+                new LogEventProperty("RequestPath", new ScalarValue(LogRedaction.Redact(path))),
+                new LogEventProperty("StatusCode", new ScalarValue(status)),
+                new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+            ];
             options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
         });
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 
@@ -6,7 +7,7 @@ namespace PayTrust.Api.Pages;
 
 /// <summary>
 /// The few pages customers see (payment links, the sandbox checkout): plain server-rendered HTML with
-/// inline styles, no script and nothing loaded from elsewhere. Every value is HTML-encoded.
+/// one inline style sheet (allowed by its hash), no script and nothing loaded from elsewhere. Every value is HTML-encoded.
 /// </summary>
 internal static class HtmlPage
 {
@@ -17,6 +18,36 @@ internal static class HtmlPage
         form{margin:.75rem 0}button{font-size:1rem;padding:.55rem 1rem;border-radius:6px;border:1px solid #2f5bd3;background:#2f5bd3;color:#fff;cursor:pointer}
         button.secondary{background:#fff;color:#2f5bd3}input{font-size:1rem;padding:.45rem;width:12rem}.note{color:#5b6478;font-size:.9rem}
         """;
+
+    /// <summary>
+    /// What every hosted page response sends (spec §13), the payment link's redirect included: never framed (no
+    /// clickjacking of a Pay button), nothing loaded or run but the page's own inline style, forms posted back to this
+    /// service only, no Referer carrying a token to the next site, the content type taken as sent, nothing cached.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SecurityHeaders = new Dictionary<string, string>
+    {
+        ["Content-Security-Policy"] =
+            $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ["X-Frame-Options"] = "DENY",
+        ["X-Content-Type-Options"] = "nosniff",
+        ["Referrer-Policy"] = "no-referrer",
+        ["Cache-Control"] = "no-store",
+    };
+
+    /// <summary>Sends <see cref="SecurityHeaders"/> on every response of the endpoints: pages, not-found pages and redirects.</summary>
+    public static TBuilder WithHostedPageHeaders<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            foreach (var (name, value) in SecurityHeaders)
+            {
+                headers[name] = value;
+            }
+
+            return await next(context);
+        });
 
     public static IResult Render(int statusCode, string title, string bodyHtml) =>
         Results.Content(

@@ -13,10 +13,10 @@ public interface IPlatformSettings
     NodaTime.Duration CheckoutSessionLifetime { get; }
 
     /// <summary>
-    /// Whether the built-in sandbox gateway is offered (PayTrust:Sandbox:Enabled, default true). Its checkout page needs
-    /// no credentials and marks invoices paid at a click, which is what demos, tests and benchmarks want and what a
-    /// production platform must be able to switch off: then no invoice can be routed to it, its pages and webhooks are
-    /// 404, and an existing sandbox invoice cannot open a checkout (ADR 12).
+    /// Whether the built-in sandbox gateway is offered (PayTrust:Sandbox:Enabled; unset, on in Development only). Its
+    /// checkout page needs no credentials and marks invoices paid at a click, which is what demos, tests and benchmarks
+    /// want (they switch it on) and what a production platform must not offer: while it is off no invoice can be routed to
+    /// it, its pages and webhooks are 404, and an existing sandbox invoice cannot open a checkout (ADR 12).
     /// </summary>
     bool SandboxEnabled { get; }
 
@@ -34,5 +34,6 @@ public interface IPlatformSettings
 
     string PaymentUrl(string paymentToken) => $"{PublicUrl}/pay/{paymentToken}";
 
-    string SandboxCheckoutUrl(string attemptReference) => $"{PublicUrl}/sandbox/checkout/{attemptReference}";
+    /// <summary>The sandbox checkout page of a session, addressed by its token (ADR 12), never by the attempt reference.</summary>
+    string SandboxCheckoutUrl(string sessionToken) => $"{PublicUrl}/sandbox/checkout/{sessionToken}";
 }

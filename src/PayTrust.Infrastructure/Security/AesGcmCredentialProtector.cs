@@ -65,12 +65,8 @@ public static class CredentialsKey
     public static ICredentialProtector CreateProtector(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return new AesGcmCredentialProtector(Resolve(configuration[ConfigurationName], IsDevelopment(configuration)));
+        return new AesGcmCredentialProtector(Resolve(configuration[ConfigurationName], HostEnvironment.IsDevelopment(configuration)));
     }
-
-    /// <summary>The host's environment as configuration carries it ("environment", set by the web host).</summary>
-    public static bool IsDevelopment(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        string.Equals(configuration?["environment"], "Development", StringComparison.OrdinalIgnoreCase);
 
     public static byte[] Resolve(string? configured, bool isDevelopment)
     {

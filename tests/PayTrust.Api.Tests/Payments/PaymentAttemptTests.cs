@@ -26,8 +26,10 @@ public class PaymentAttemptTests(PayTrustApiFactory factory) : IClassFixture<Pay
         Assert.Equal("sandbox", attempt.GetProperty("gateway").GetString());
         Assert.Equal("card_psp", attempt.GetProperty("rail").GetString());
         Assert.Equal(reference, attempt.GetProperty("reference").GetString());
-        Assert.StartsWith("sbx_", attempt.GetProperty("gateway_reference").GetString());
-        Assert.Equal($"https://pay.example.test/sandbox/checkout/{reference}", attempt.GetProperty("checkout_url").GetString());
+        // The session id is a 128-bit random token (32 lowercase hex digits) and the page's address, not the reference.
+        var token = attempt.GetProperty("gateway_reference").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$", token);
+        Assert.Equal($"https://pay.example.test/sandbox/checkout/{token}", attempt.GetProperty("checkout_url").GetString());
         Assert.Equal("pending", attempt.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, attempt.GetProperty("installment_number").ValueKind);
         Assert.True(attempt.GetProperty("expires_at").GetDateTimeOffset() <= invoice.GetProperty("expires_at").GetDateTimeOffset());

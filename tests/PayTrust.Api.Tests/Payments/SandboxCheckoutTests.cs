@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NodaTime;
 using PayTrust.Api.Tests.Invoices;
+using Microsoft.AspNetCore.Mvc.Testing;
 using PayTrust.Application.Features.Sandbox;
 
 namespace PayTrust.Api.Tests.Payments;
@@ -125,7 +126,7 @@ public class SandboxCheckoutTests(SandboxApiFactory factory) : IClassFixture<San
     }
 
     [Fact]
-    public async Task An_unknown_action_or_reference_sends_nothing()
+    public async Task An_unknown_action_or_address_sends_nothing()
     {
         var (_, attempt) = await OpenCheckoutAsync();
         var before = factory.Receiver.Received.Count;
@@ -134,7 +135,68 @@ public class SandboxCheckoutTests(SandboxApiFactory factory) : IClassFixture<San
         Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync(CheckoutPath(attempt), Form(("action", "refund")))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.PostAsync("/sandbox/checkout/PTNOPE-001", Form(("action", "pay_in_full")))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/sandbox/checkout/PTNOPE-001")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/sandbox/checkout/{new string('0', 32)}")).StatusCode);
         Assert.Equal(before, factory.Receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task The_checkout_is_reached_by_its_session_token_only_not_by_the_attempt_reference()
+    {
+        var (_, attempt) = await OpenCheckoutAsync();
+        var token = attempt.GetProperty("gateway_reference").GetString()!;
+        var reference = attempt.GetProperty("reference").GetString()!;
+        var before = factory.Receiver.Received.Count;
+        using var browser = factory.CreateClient();
+
+        var byToken = await browser.GetAsync($"/sandbox/checkout/{token}");
+        var byReference = await browser.GetAsync($"/sandbox/checkout/{reference}");
+        var paidByReference = await browser.PostAsync($"/sandbox/checkout/{reference}", Form(("action", "pay_in_full")));
+        var byUpperCaseToken = await browser.GetAsync($"/sandbox/checkout/{token.ToUpperInvariant()}");
+
+        Assert.Equal(HttpStatusCode.OK, byToken.StatusCode);
+        Assert.Contains($"action=\"/sandbox/checkout/{token}\"", await byToken.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, byReference.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, paidByReference.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byUpperCaseToken.StatusCode);
+        Assert.Equal(before, factory.Receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task Every_session_gets_its_own_token()
+    {
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, attempt) = await OpenCheckoutAsync();
+            Assert.True(tokens.Add(attempt.GetProperty("gateway_reference").GetString()!));
+        }
+    }
+
+    [Fact]
+    public async Task A_session_opened_before_tokens_gets_no_page_and_the_payment_link_opens_a_new_one()
+    {
+        var (invoiceId, attempt) = await OpenCheckoutAsync();
+        var reference = attempt.GetProperty("reference").GetString()!;
+        var oldSessionId = "sbx_" + Guid.NewGuid().ToString("N");
+        // As the sandbox opened sessions before migration 0015: a Guid for the session id, the reference for the address.
+        await PaymentApi.ExecuteAsync(factory,
+            "UPDATE payment_attempts SET gateway_reference = @OldSessionId, checkout_url = @Url WHERE id = @Id",
+            new { OldSessionId = oldSessionId, Url = $"https://pay.example.test/sandbox/checkout/{reference}", Id = attempt.GetProperty("id").GetGuid() });
+        await PaymentApi.ExecuteAsync(factory, MigrationDataFix(), new { });
+        using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var paymentPath = await PaymentPathAsync(invoiceId);
+
+        var byReference = await browser.GetAsync($"/sandbox/checkout/{reference}");
+        var byOldSessionId = await browser.GetAsync($"/sandbox/checkout/{oldSessionId}");
+        var link = await browser.GetAsync(paymentPath);
+
+        Assert.Equal(HttpStatusCode.NotFound, byReference.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byOldSessionId.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, link.StatusCode);
+        var attempts = await PaymentApi.AttemptsAsync(factory, invoiceId);
+        Assert.Equal([(reference, "expired"), (attempts[1].Reference, "pending")], attempts.Select(a => (a.Reference, a.Status)));
+        Assert.Equal($"https://pay.example.test/sandbox/checkout/{attempts[1].GatewayReference}", link.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link.Headers.Location.AbsolutePath)).StatusCode);
     }
 
     [Fact]
@@ -185,6 +247,20 @@ public class SandboxCheckoutTests(SandboxApiFactory factory) : IClassFixture<San
         var response = await browser.PostAsync(CheckoutPath(attempt), Form(fields));
         Assert.Equal(before + 1, factory.Receiver.Received.Count);
         return (response, factory.Receiver.Received.ToArray()[^1]);
+    }
+
+    /// <summary>The data fix of db/migrations/0015 (its UPDATE statement), to run it on a session made the old way.</summary>
+    private static string MigrationDataFix()
+    {
+        var script = File.ReadAllText(Path.Combine(PayTrust.Testing.RepositoryFiles.Root, "db", "migrations", "0015_sandbox_checkout_token.sql"));
+        var statements = script.Split(';').Select(statement => string.Join('\n', statement.Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim());
+        return Assert.Single(statements, statement => statement.StartsWith("UPDATE", StringComparison.Ordinal));
+    }
+
+    private async Task<string> PaymentPathAsync(Guid invoiceId)
+    {
+        await using var connection = await factory.Database.OpenAsync();
+        return "/pay/" + await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT payment_token FROM invoices WHERE id = @Id", new { Id = invoiceId });
     }
 
     private static string CheckoutPath(JsonElement attempt) => new Uri(attempt.GetProperty("checkout_url").GetString()!).AbsolutePath;

@@ -5,18 +5,21 @@ using PayTrust.Api.Tests.Invoices;
 
 namespace PayTrust.Api.Tests.Payments;
 
-/// <summary>The platform with its built-in sandbox switched off, as a production deployment would run it.</summary>
+/// <summary>
+/// The platform as a production deployment runs it: outside Development, with nothing said about the sandbox, so it is off
+/// (ADR 12), and a default gateway named.
+/// </summary>
 public sealed class SandboxOffApiFactory : StandInApiFactory
 {
     protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["PayTrust:Sandbox:Enabled"] = "false",
+        ["PayTrust:Sandbox:Enabled"] = null,
         ["PayTrust:DefaultGateway"] = "xendit",
     };
 }
 
 /// <summary>
-/// PayTrust:Sandbox:Enabled = false (ADR 12): the sandbox's checkout marks invoices paid at a click, so a platform that
+/// The sandbox off (ADR 12; here by default, WebhookRetryTests switches it off explicitly): the sandbox's checkout marks invoices paid at a click, so a platform that
 /// switches it off must leave nobody a way to reach it — to route to it, open its page, send its webhooks or open a
 /// checkout on an invoice routed to it before.
 /// </summary>

@@ -6,11 +6,14 @@ using PayTrust.Application.Common;
 
 namespace PayTrust.Application.Features.Sandbox;
 
-/// <summary>What the sandbox checkout page shows for an attempt (spec §7.3); null when no sandbox attempt has this reference.</summary>
-public sealed record GetSandboxCheckout(string Reference) : IQuery<SandboxCheckoutView?>;
+/// <summary>
+/// What the sandbox checkout page shows for the session with this token (spec §7.3, ADR 12); null when no sandbox attempt
+/// has it.
+/// </summary>
+public sealed record GetSandboxCheckout(string Token) : IQuery<SandboxCheckoutView?>;
 
 public sealed record SandboxCheckoutView(
-    string Reference, string InvoicePaymentReference, string? Description, int? InstallmentNumber, long Amount, string CurrencyCode,
+    string Token, string Reference, string InvoicePaymentReference, string? Description, int? InstallmentNumber, long Amount, string CurrencyCode,
     int CurrencyExponent, string Status, Instant ExpiresAt, string PaymentUrl)
 {
     public bool IsOpen => Status == "pending";
@@ -19,24 +22,29 @@ public sealed record SandboxCheckoutView(
 internal sealed class GetSandboxCheckoutHandler(IDbSession session, IPlatformSettings platform) : IQueryHandler<GetSandboxCheckout, SandboxCheckoutView?>
 {
     private const string Sql = """
-        SELECT a.reference AS Reference, i.payment_reference AS InvoicePaymentReference, i.description AS Description,
+        SELECT a.gateway_reference AS Token, a.reference AS Reference, i.payment_reference AS InvoicePaymentReference, i.description AS Description,
                a.installment_number AS InstallmentNumber, a.amount AS Amount, a.currency_code AS CurrencyCode, a.status AS Status,
                a.expires_at AS ExpiresAt, i.payment_token AS PaymentToken
         FROM payment_attempts a JOIN invoices i ON i.id = a.invoice_id AND i.tenant_id = a.tenant_id
-        WHERE a.reference = @Reference AND a.gateway = 'sandbox'
+        WHERE a.gateway = 'sandbox' AND a.gateway_reference = @Token
         """;
 
     public async ValueTask<SandboxCheckoutView?> Handle(GetSandboxCheckout query, CancellationToken cancellationToken)
     {
+        if (!SandboxCheckoutToken.IsWellFormed(query.Token))
+        {
+            return null;
+        }
+
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql, new { query.Reference }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql, new { query.Token }, cancellationToken: cancellationToken));
         return row is null
             ? null
-            : new SandboxCheckoutView(row.Reference, row.InvoicePaymentReference, row.Description, row.InstallmentNumber, row.Amount, row.CurrencyCode,
+            : new SandboxCheckoutView(row.Token, row.Reference, row.InvoicePaymentReference, row.Description, row.InstallmentNumber, row.Amount, row.CurrencyCode,
                 Domain.Monetary.Currency.Parse(row.CurrencyCode).Exponent, row.Status, row.ExpiresAt.ToInstantUtc(), platform.PaymentUrl(row.PaymentToken));
     }
 
     private sealed record Row(
-        string Reference, string InvoicePaymentReference, string? Description, short? InstallmentNumber, long Amount, string CurrencyCode,
+        string Token, string Reference, string InvoicePaymentReference, string? Description, short? InstallmentNumber, long Amount, string CurrencyCode,
         string Status, DateTime ExpiresAt, string PaymentToken);
 }

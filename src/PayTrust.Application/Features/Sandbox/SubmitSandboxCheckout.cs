@@ -24,13 +24,13 @@ public enum SandboxAction
 /// nothing in PayTrust itself, it sends a signed webhook to <c>/webhooks/sandbox</c> and reports what the
 /// receiver answered. Applying the payment is the webhook pipeline's job.
 /// </summary>
-public sealed record SubmitSandboxCheckout(string Reference, SandboxAction Action, long? Amount) : IRequest<SandboxCheckoutOutcome>;
+public sealed record SubmitSandboxCheckout(string Token, SandboxAction Action, long? Amount) : IRequest<SandboxCheckoutOutcome>;
 
 public enum SandboxCheckoutResult
 {
     /// <summary>The webhook was delivered; <see cref="SandboxCheckoutOutcome.ReceiverStatus"/> is what the receiver answered.</summary>
     Sent,
-    /// <summary>No sandbox attempt has this reference.</summary>
+    /// <summary>No sandbox attempt has this token.</summary>
     NotFound,
     /// <summary>The checkout is no longer open (paid, failed, expired).</summary>
     Closed,
@@ -100,7 +100,7 @@ internal sealed class SubmitSandboxCheckoutHandler(ISender sender, ISandboxWebho
 {
     public async ValueTask<SandboxCheckoutOutcome> Handle(SubmitSandboxCheckout request, CancellationToken cancellationToken)
     {
-        var checkout = await sender.Send(new GetSandboxCheckout(request.Reference), cancellationToken);
+        var checkout = await sender.Send(new GetSandboxCheckout(request.Token), cancellationToken);
         if (checkout is null)
         {
             return new SandboxCheckoutOutcome(SandboxCheckoutResult.NotFound);
