@@ -85,6 +85,8 @@ public class AdminKeyStartupTests
         {
             ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
             ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+            ["PayTrust__ApiKeyPepper"] = StartupPepper,
+            ["PayTrust__DefaultGateway"] = "xendit",
             [setting] = value,
         });
 
