@@ -2,9 +2,8 @@
 -- notification signed with one tenant's credentials carries can collide with, block or pre-empt another tenant's
 -- row. Unique keys only widen here (tenant_id is added in front), so every row stored before stays valid.
 
--- Webhook dedup keys per tenant. Bodies refused before anyone could verify them (unknown reference, bad signature,
--- unreadable) belong to no tenant (NULL, which a unique key never matches): their id is made from their hash instead,
--- so a repeated refused body is still kept once.
+-- Webhook dedup keys per tenant. Bodies refused before anyone could verify them (unknown reference, unreadable) belong
+-- to no tenant (NULL, which a unique key never matches); the repository looks for a repeat of one before it stores it.
 ALTER TABLE webhook_events
     -- A body refused before verification is kept as its SHA-256, its length and its first bytes only (spec §13): an
     -- anonymous caller must not be able to fill the database. NULL for a verified event, whose payload is whole.

@@ -45,6 +45,16 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
     public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
+        // Without a tenant (refused before verification) the unique key cannot see a repeat, NULL never being equal to
+        // NULL: a plain read does. Two copies racing may both be kept, which costs a row and nothing else; the ids stay
+        // time-ordered, so a flood of refusals fills the table's pages densely.
+        if (record.TenantId is null && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM webhook_events WHERE tenant_id IS NULL AND gateway = @Gateway AND dedup_key = @DedupKey)",
+                new { record.Gateway, record.DedupKey }, cancellationToken: cancellationToken)))
+        {
+            return false;
+        }
+
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters(record), cancellationToken: cancellationToken));

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -140,8 +139,6 @@ internal sealed class ReceiveWebhookHandler(
         {
             record = record with
             {
-                // No tenant, so the unique dedup key cannot catch a repeat: an id made from the key does.
-                Id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Gateway}:{key}")).AsSpan(0, 16)),
                 Payload = request.Body.AsSpan(0, Math.Min(request.Body.Length, UnverifiedPrefixBytes)).ToArray(),
                 PayloadSha256 = hash,
                 PayloadLength = request.Body.Length,
