@@ -61,6 +61,25 @@ public class WebhookTrustBoundaryTests(WebhookApiFactory factory) : IClassFixtur
         Assert.Equal(("fully_paid", setup.Amount, 1L), (after.Status, after.AmountPaid, after.Payments));
     }
 
+    [Fact]
+    public async Task A_xendit_invoice_paid_after_its_attempt_lost_the_session_is_applied_once()
+    {
+        // The create call timed out on our side after Xendit had made the invoice: the attempt failed with no session.
+        var setup = await AttemptAsync(factory, "xendit");
+        var session = factory.Xendit.InvoiceFor(setup.Reference).Id;
+        await PaymentApi.ExecuteAsync(factory, "UPDATE payment_attempts SET status = 'failed', failure_code = 'gateway_timeout', gateway_reference = NULL WHERE id = @Id",
+            new { Id = setup.AttemptId });
+        using var gateway = factory.CreateClient();
+
+        var paid = await PostXenditAsync(gateway, StandInApiFactory.XenditCallbackToken, session, setup.Reference, "PAID", setup.Amount);
+        var another = await PostXenditAsync(gateway, StandInApiFactory.XenditCallbackToken, "inv_" + Guid.NewGuid().ToString("N"), setup.Reference, "PAID", setup.Amount);
+
+        Assert.Equal(("processed", "applied"), await ReceiptAsync(paid));
+        Assert.Equal(("rejected", "duplicate_settlement"), await ReceiptAsync(another));
+        var after = await SnapshotAsync(factory, setup.InvoiceId);
+        Assert.Equal(("fully_paid", setup.Amount, 1L), (after.Status, after.AmountPaid, after.Payments));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

@@ -51,8 +51,11 @@ public sealed class NotificationApplier(
         var invoice = locked.Invoice;
 
         // A notification speaks for its own attempt only: one that names another session (another attempt's, or another
-        // tenant's, which a checkout URL shows to anyone) changes nothing and blocks nothing (§7.4 step 2).
-        if (notification.SessionId is { } session && !string.Equals(session, attempt.GatewayReference, StringComparison.Ordinal))
+        // tenant's, which a checkout URL shows to anyone) changes nothing and blocks nothing (§7.4 step 2). An attempt
+        // whose session was never recorded (the gateway's answer was lost, ADR 12) has nothing to compare with: a
+        // session the gateway did open for it can still be paid, and what it names is the tenant's own, since dedup keys
+        // and transaction ids are scoped to the tenant.
+        if (notification.SessionId is { } session && attempt.GatewayReference is { } own && !string.Equals(session, own, StringComparison.Ordinal))
         {
             return NotificationOutcome.Rejected(SessionMismatch);
         }
