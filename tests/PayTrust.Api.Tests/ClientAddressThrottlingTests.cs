@@ -13,7 +13,7 @@ namespace PayTrust.Api.Tests;
 /// <summary>Limits small enough for a test to use one up in a handful of requests.</summary>
 public sealed class ThrottlingApiFactory : WebhookApiFactory
 {
-    public const int WebhooksPerMinute = 3;
+    public const int WebhooksPerMinute = 6;
     public const int PagesPerMinute = 2;
     public const int FailedAuthPerMinute = 3;
     public const int FailedWebhooksPerMinute = 2;
@@ -131,30 +131,34 @@ public class ClientAddressThrottlingTests(ThrottlingApiFactory factory) : IClass
     }
 
     [Fact]
-    public async Task Webhooks_refused_for_their_signature_or_reference_count_as_failures_and_a_refused_address_stores_nothing()
+    public async Task Past_its_budget_of_refused_webhooks_an_address_is_still_served_but_its_refusals_are_no_longer_recorded()
     {
         var setup = await AttemptAsync(factory);
         var gateway = NewAddress();
-        using var forger = factory.ClientFrom(gateway);
-        using var validFromForger = factory.ClientFrom(gateway, setup.Tenant.ApiKey);
+        using var sender = factory.ClientFrom(gateway);
+        using var merchantThere = factory.ClientFrom(gateway, setup.Tenant.ApiKey);
         var forged = SandboxWebhookJson.Serialize(SandboxPaid(setup.Reference, setup.Amount, Now));
         var unknownReference = "PT-UNKNOWN-" + Guid.NewGuid().ToString("N");
-        var neverStored = "PT-UNKNOWN-" + Guid.NewGuid().ToString("N");
+        var notRecorded = "PT-UNKNOWN-" + Guid.NewGuid().ToString("N");
 
-        // Two failures, the factory's FailedWebhooksPerMinute: one of each kind.
-        var badSignature = await PostRawAsync(forger, "sandbox", forged, (SandboxWebhookSignature.HeaderName, Sign(forged, Now, "another-secret")));
+        // Two failures, the factory's FailedWebhooksPerMinute: a signature and a reference.
+        var badSignature = await PostRawAsync(sender, "sandbox", forged, (SandboxWebhookSignature.HeaderName, Sign(forged, Now, "another-secret")));
         Assert.Equal("invalid_signature", (await Problem.ReadAsync(badSignature, HttpStatusCode.Unauthorized)).Code);
-        var unknown = await PostSandboxAsync(forger, SandboxPaid(unknownReference, 1_000, Now), Now);
+        var unknown = await PostSandboxAsync(sender, SandboxPaid(unknownReference, 1_000, Now), Now);
         Assert.Equal("unknown_reference", (await Problem.ReadAsync(unknown, HttpStatusCode.NotFound)).Code);
 
-        // Refused before the body is read: this unknown reference is not recorded, as the one above was.
-        await AssertRateLimitedAsync(await PostSandboxAsync(forger, SandboxPaid(neverStored, 1_000, Now), Now));
+        // Past the budget: still answered, never refused — a gateway's address carries every tenant's notifications — but
+        // nothing refused from it is stored any more, unreadable bodies included.
+        Assert.Equal("unknown_reference", (await Problem.ReadAsync(await PostSandboxAsync(sender, SandboxPaid(notRecorded, 1_000, Now), Now), HttpStatusCode.NotFound)).Code);
+        var unreadable = System.Text.Encoding.UTF8.GetBytes("not json " + Guid.NewGuid());
+        Assert.Equal("malformed_payload", (await Problem.ReadAsync(await PostRawAsync(sender, "sandbox", unreadable), HttpStatusCode.BadRequest)).Code);
         Assert.Equal(1, await RefusedEventsAsync(unknownReference));
-        Assert.Equal(0, await RefusedEventsAsync(neverStored));
-        await AssertRateLimitedAsync(await validFromForger.GetAsync("/me"));
+        Assert.Equal(0, await RefusedEventsAsync(notRecorded));
+        Assert.Equal(0, await CountAsync(factory, "SELECT COUNT(*) FROM webhook_events WHERE payload = @Body", new { Body = unreadable }));
 
-        using var realGateway = factory.ClientFrom(NewAddress());
-        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostSandboxAsync(realGateway, SandboxPaid(setup.Reference, setup.Amount, Now), Now)));
+        // The tenant's genuine notification from that same address is applied, and its keyed requests are served.
+        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostSandboxAsync(sender, SandboxPaid(setup.Reference, setup.Amount, Now), Now)));
+        Assert.Equal(HttpStatusCode.OK, (await merchantThere.GetAsync("/me")).StatusCode);
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public static class WebhookEndpoints
             {
                 var body = await ReadBodyAsync(request, cancellationToken);
                 var headers = new WebhookHeaders(request.Headers.Select(header => new KeyValuePair<string, string?>(header.Key, header.Value.ToString())));
-                var receipt = await mediator.Send(new ReceiveWebhook(gateway, body, headers), cancellationToken);
+                var recordRefusals = request.HttpContext.Features.Get<RefusedWebhooksNotRecorded>() is null;
+                var receipt = await mediator.Send(new ReceiveWebhook(gateway, body, headers, recordRefusals), cancellationToken);
                 return receipt.Result == WebhookReceiptResult.Duplicate
                     ? Results.Ok(new { status = "duplicate" })
                     : Results.Ok(new { status = receipt.EventStatus, outcome = receipt.Outcome, event_id = receipt.EventId });

@@ -124,11 +124,13 @@ internal sealed class AnonymousRateLimiter : IDisposable
 }
 
 /// <summary>
-/// Refuses every request from an address that has used up a failed-authentication budget this window, and counts the
-/// failures after the response: a 401 from an API or admin key (<c>FailedAuthPerMinute</c>), or a webhook answered
-/// 401 or 404 (<c>FailedWebhooksPerMinute</c>). Webhook failures have their own, larger budget because a gateway's few
-/// addresses carry every tenant's notifications: one tenant's wrong callback token must not shut the others out.
-/// Successful requests are never counted.
+/// Counts failures per client address after the response — a 401 from an API or admin key (<c>FailedAuthPerMinute</c>),
+/// a webhook answered 400, 401 or 404 (<c>FailedWebhooksPerMinute</c>) — and acts on an address over its budget before
+/// anything else happens. Keyed routes: every request from it is refused (429) until the window closes. Webhooks are
+/// never refused for it: a gateway's few addresses carry every tenant's notifications, so refusing them would let one
+/// tenant's misconfigured or hostile gateway account stop every tenant's money; past the budget the address is still
+/// served, but what is refused from it is no longer recorded (<see cref="RefusedWebhooksNotRecorded"/>), so a flood
+/// costs no storage. Successful requests are never counted.
 /// </summary>
 internal sealed class FailedAuthenticationThrottle(RequestDelegate next, FailedAuthenticationBudgets budgets, ILogger<FailedAuthenticationThrottle> logger)
 {
@@ -142,7 +144,15 @@ internal sealed class FailedAuthenticationThrottle(RequestDelegate next, FailedA
         }
 
         var address = ClientAddressThrottling.PartitionKey(context.Connection.RemoteIpAddress);
-        if (budgets.RetryAfter(address) is { } wait)
+        var webhook = endpoint?.Metadata.GetMetadata<LimitedPerClientAddress>() is { Traffic: AnonymousTraffic.Webhook };
+        if (webhook)
+        {
+            if (budgets.Webhooks.RetryAfter(address) is not null)
+            {
+                context.Features.Set(RefusedWebhooksNotRecorded.Instance);
+            }
+        }
+        else if (budgets.Keys.RetryAfter(address) is { } wait)
         {
             await RateLimiting.WriteRateLimitedAsync(context, wait, "This address has failed authentication too often this minute");
             return;
@@ -150,20 +160,30 @@ internal sealed class FailedAuthenticationThrottle(RequestDelegate next, FailedA
 
         await next(context);
 
-        var webhook = endpoint?.Metadata.GetMetadata<LimitedPerClientAddress>() is { Traffic: AnonymousTraffic.Webhook };
         var status = context.Response.StatusCode;
         var budget = webhook switch
         {
-            true when status is StatusCodes.Status401Unauthorized or StatusCodes.Status404NotFound => budgets.Webhooks,
+            true when status is StatusCodes.Status400BadRequest or StatusCodes.Status401Unauthorized or StatusCodes.Status404NotFound => budgets.Webhooks,
             false when status == StatusCodes.Status401Unauthorized => budgets.Keys,
             _ => null,
         };
         if (budget?.Record(address) == true)
         {
-            // Once per address and window, so an operator sees who is refused and why without a line per request.
-            logger.LogWarning("Client {ClientAddress} reached {Limit} failed {Kind} this minute; its requests are refused until the minute is over",
-                address, budget.Limit, webhook ? "webhooks" : "authentications");
+            // Once per address and window, so an operator sees who is throttled and why without a line per request.
+            logger.LogWarning("Client {ClientAddress} reached {Limit} failed {Kind} this minute; until the minute is over {Consequence}",
+                address, budget.Limit, webhook ? "webhooks" : "authentications",
+                webhook ? "webhooks it sends that are refused are not recorded" : "its requests are refused");
         }
+    }
+}
+
+/// <summary>Request feature: this address has used up its refused-webhook budget, so a refused webhook from it is answered but not recorded.</summary>
+public sealed class RefusedWebhooksNotRecorded
+{
+    public static readonly RefusedWebhooksNotRecorded Instance = new();
+
+    private RefusedWebhooksNotRecorded()
+    {
     }
 }
 
@@ -174,9 +194,6 @@ internal sealed class FailedAuthenticationBudgets(IConfiguration configuration) 
 
     public FailureBudget Webhooks { get; } = new(RateLimitSettings.From(configuration).FailedWebhooksPerMinute, TimeProvider.System);
 
-    /// <summary>How long the address is still refused, or null when it is within both budgets.</summary>
-    public TimeSpan? RetryAfter(string address) => Keys.RetryAfter(address) ?? Webhooks.RetryAfter(address);
-
     public void Dispose()
     {
         Keys.Dispose();
@@ -185,8 +202,8 @@ internal sealed class FailedAuthenticationBudgets(IConfiguration configuration) 
 }
 
 /// <summary>
-/// Failures per address in a fixed window that opens at the address's first failure; at <c>limit</c> the address is
-/// refused until the window closes. Held in a size-limited cache: windows expire with their minute, and beyond
+/// Failures per address in a fixed window that opens at the address's first failure; at <c>limit</c> the budget is
+/// used up until the window closes. Held in a size-limited cache: windows expire with their minute, and beyond
 /// <see cref="MaxAddresses"/> addresses at once a new one is not tracked (while the cache evicts) rather than the
 /// table growing with a flood of addresses.
 /// </summary>
