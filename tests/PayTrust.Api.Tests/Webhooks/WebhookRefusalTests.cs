@@ -173,6 +173,24 @@ public class WebhookRefusalTests(WebhookApiFactory factory) : IClassFixture<Webh
         Assert.Single(await WebhookEventsAsync(factory, "id = @Id", new { verifiedEvent.Id }));
     }
 
+    [Fact]
+    public async Task A_signed_midtrans_body_that_cannot_be_read_is_kept_as_its_hash_and_prefix_under_its_tenant()
+    {
+        // transaction_status is not signed: whoever holds one signed body can vary it, so a refused one must not cost its size.
+        var setup = await AttemptAsync(factory, "midtrans");
+        var notification = Midtrans(ServerKey, setup.Reference, Guid.NewGuid().ToString(), "settled_maybe", "200", setup.Amount);
+        notification["padding"] = new string('x', 100_000);
+        var body = Encoding.UTF8.GetBytes(notification.ToJsonString());
+        using var gateway = factory.CreateClient();
+
+        var response = await PostRawAsync(gateway, "midtrans", body);
+
+        Assert.Equal("malformed_payload", (await HttpAssert.Problem.ReadAsync(response, HttpStatusCode.BadRequest)).Code);
+        var kept = Assert.Single(await WebhookEventsAsync(factory, "payload_sha256 = @Sha", new { Sha = System.Security.Cryptography.SHA256.HashData(body) }));
+        Assert.Equal((setup.Tenant.TenantId, setup.InvoiceId), (kept.TenantId, kept.InvoiceId));
+        Assert.Equal(256, await CountAsync(factory, "SELECT LENGTH(payload) FROM webhook_events WHERE id = @Id", new { kept.Id }));
+    }
+
     private async Task PruneAsync(NodaTime.Duration retention)
     {
         await using var scope = factory.Services.CreateAsyncScope();

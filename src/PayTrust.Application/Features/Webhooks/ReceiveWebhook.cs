@@ -14,8 +14,10 @@ namespace PayTrust.Application.Features.Webhooks;
 /// POST /webhooks/{gateway} (spec §7.4): the raw body and headers as received. Not a command: it runs its own
 /// transactions — the whole happy path is one (dedup row, payment, invoice, attempt, events), and a
 /// transient failure stores the event for the durable retries in a second one before answering 503.
+/// <paramref name="RecordRefusals"/> false: the sender's address has used up its budget of refused webhooks (ADR 28), so a
+/// refusal is answered but not recorded.
 /// </summary>
-public sealed record ReceiveWebhook(string Gateway, byte[] Body, IWebhookHeaders Headers) : IRequest<WebhookReceipt>;
+public sealed record ReceiveWebhook(string Gateway, byte[] Body, IWebhookHeaders Headers, bool RecordRefusals = true) : IRequest<WebhookReceipt>;
 
 public enum WebhookReceiptResult
 {
@@ -33,8 +35,8 @@ internal sealed class ReceiveWebhookHandler(
     ILogger<ReceiveWebhookHandler> logger)
     : IRequestHandler<ReceiveWebhook, WebhookReceipt>
 {
-    /// <summary>How much of a body refused before verification is kept.</summary>
-    public const int UnverifiedPrefixBytes = 256;
+    /// <summary>How much of a refused body is kept.</summary>
+    public const int RefusedPrefixBytes = 256;
 
     public async ValueTask<WebhookReceipt> Handle(ReceiveWebhook request, CancellationToken cancellationToken)
     {
@@ -126,26 +128,28 @@ internal sealed class ReceiveWebhookHandler(
     }
 
     /// <summary>
-    /// Keeps a refused body once (keyed by its hash) for the administrator to look at; never retried. Without an owner — refused
-    /// before anyone could verify it — only its hash, its length, its first <see cref="UnverifiedPrefixBytes"/> bytes and a
-    /// bounded copy of its headers are kept (spec §13), so an anonymous caller cannot fill the database.
+    /// Keeps a refused body once (keyed by its hash) for the record; never retried. Only its hash, its length, its first
+    /// <see cref="RefusedPrefixBytes"/> bytes and a bounded copy of its headers are kept (spec §13): refused before anyone
+    /// could verify it, it is anyone's to send; and a verified one can be varied at will in the fields Midtrans does not
+    /// sign, so neither may cost the database its size. Without an owner it belongs to no tenant (the administrator sees it).
     /// </summary>
     private async Task RecordRefusedAsync(ReceiveWebhook request, AttemptOwner? owner, string? reference, string outcome, Instant now, CancellationToken cancellationToken)
     {
-        var hash = SHA256.HashData(request.Body);
-        var key = $"{outcome}:{Convert.ToHexStringLower(hash)}";
-        var record = Record(request, key, owner, reference, WebhookEventStatus.Rejected, now) with { Outcome = outcome, ProcessedAt = now };
-        if (owner is null)
+        if (!request.RecordRefusals)
         {
-            record = record with
-            {
-                Payload = request.Body.AsSpan(0, Math.Min(request.Body.Length, UnverifiedPrefixBytes)).ToArray(),
-                PayloadSha256 = hash,
-                PayloadLength = request.Body.Length,
-                Headers = JsonSerializer.Serialize(BoundedHeaders(request.Headers.Storable)),
-            };
+            return;
         }
 
+        var hash = SHA256.HashData(request.Body);
+        var record = Record(request, $"{outcome}:{Convert.ToHexStringLower(hash)}", owner, reference, WebhookEventStatus.Rejected, now) with
+        {
+            Outcome = outcome,
+            ProcessedAt = now,
+            Payload = request.Body.AsSpan(0, Math.Min(request.Body.Length, RefusedPrefixBytes)).ToArray(),
+            PayloadSha256 = hash,
+            PayloadLength = request.Body.Length,
+            Headers = JsonSerializer.Serialize(BoundedHeaders(request.Headers.Storable)),
+        };
         await sender.Send(new RecordRefusedWebhook(record), cancellationToken);
     }
 
