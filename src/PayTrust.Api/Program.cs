@@ -13,6 +13,10 @@ if (await CommandLine.TryRunAsync(args) is { } exitCode)
 
 // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// The fail-safe defaults read the environment from configuration ("environment", HostEnvironment in Infrastructure). Pinned
+// to the host's own, so a later source — an unprefixed ENVIRONMENT variable, an appsettings key — cannot make a
+// Production host look like Development and switch the sandbox on.
+builder.Configuration.AddInMemoryCollection([new("environment", builder.Environment.EnvironmentName)]);
 builder.AddPayTrustLogging();
 builder.Services.AddPayTrust();
 

@@ -56,6 +56,22 @@ public class AdminKeyStartupTests
         Assert.DoesNotContain(ApiKeyPepper.DevelopmentValue, line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_environment_setting_beside_the_hosts_own_does_not_make_production_look_like_development()
+    {
+        // ENVIRONMENT (unprefixed) lands in configuration as "environment"; the host still runs in Production.
+        var line = await RefusalLineAsync(new Dictionary<string, string?>
+        {
+            ["ADMIN_API_KEY"] = PayTrustApiFactory.AdminKey,
+            ["PayTrust__CredentialsKey"] = PayTrustApiFactory.CredentialsKey,
+            ["PayTrust__ApiKeyPepper"] = StartupPepper,
+            ["ENVIRONMENT"] = "Development",
+            ["PayTrust__DefaultGateway"] = null,
+        });
+
+        Assert.StartsWith("PayTrust cannot start: the sandbox gateway is off outside Development", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "the sandbox gateway is off outside Development unless PayTrust:Sandbox:Enabled is true, so PayTrust:DefaultGateway")]
     [InlineData("false", "PayTrust:Sandbox:Enabled is false, so PayTrust:DefaultGateway")]
