@@ -49,8 +49,11 @@ public class TenantScopedIdentityMigrationTests(EmptyTestDatabase database) : IC
         // Tenant B may now use the dedup key and the transaction id tenant A used; A may not use them twice.
         await InsertEventAsync(after, Guid.NewGuid(), tenantB, "evt_1", verifiedBody);
         await InsertPaymentAsync(after, tenantB, invoiceB.Id, "txn-shared");
-        await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => InsertEventAsync(after, Guid.NewGuid(), tenantA, "evt_1", verifiedBody));
-        await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => InsertPaymentAsync(after, tenantA, invoiceA.Id, "txn-shared"));
+        var again = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => InsertEventAsync(after, Guid.NewGuid(), tenantA, "evt_1", verifiedBody));
+        var twice = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => InsertPaymentAsync(after, tenantA, invoiceA.Id, "txn-shared"));
+        Assert.Equal((MySqlConnector.MySqlErrorCode.DuplicateKeyEntry, MySqlConnector.MySqlErrorCode.DuplicateKeyEntry), (again.ErrorCode, twice.ErrorCode));
+        Assert.Contains("ux_webhook_events_tenant_dedup", again.Message, StringComparison.Ordinal);
+        Assert.Contains("ux_payments_tenant_gateway_transaction", twice.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the real scripts that sort before <paramref name="script"/> and journals them, as an older release left the database.</summary>
