@@ -22,7 +22,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
 {
     // Column names map to the rows' constructor parameters by Dapper's underscore matching (tenant_id → TenantId,
     // DapperTypeHandlers): no aliases, since on the payment paths the statement text is parsed twice per request,
-    // by MySqlConnector and by the server, and its length showed in both profiles (docs/benchmarks.md, fifth session).
+    // by MySqlConnector and by the server, and its length shows in both profiles (ADR 19).
     private const string InvoiceColumns = """
         i.id, i.tenant_id, i.external_id, i.parent_invoice_id, i.status, i.currency_code, i.gateway, i.payment_method,
         i.fee_percentage, i.fee_fixed, i.subtotal_amount, i.total_tax_amount, i.total_service_fee_amount, i.total_amount,
@@ -54,7 +54,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // Internal: the payment attempt repository reads an invoice's attempts in the same round trip (LockWithAttemptsSql)
     // and, since nothing that takes or applies a payment shows the supplementary invoices, leaves their ids out;
     // nor does any of that need the line items, so the payment paths lock with LockForPaymentSql, which leaves
-    // them out too (two statements and a result set fewer per transaction: docs/benchmarks.md, fifth session).
+    // them out too (two statements and a result set fewer per transaction, ADR 19).
     internal const string LockAggregateSql = $"""
         {LockInvoiceRowSql}
         {LockLineItemsSql}
@@ -65,7 +65,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // each repeating the invoice's columns), which the optimizer plans as a const row and one index range, with
     // no subquery. Another tenant's id finds no invoice row, so it locks no installment either. No ORDER BY: over
     // this join it made the server build a temporary table and sort it for every payment lock, about a fifth of
-    // the statement's cost (docs/benchmarks.md, ninth session); ReadForPaymentAsync puts the installments in order.
+    // the statement's cost (ADR 25); ReadForPaymentAsync puts the installments in order.
     internal const string LockForPaymentSql = $"""
         SELECT {InvoiceColumns}, {InstallmentColumns}
         FROM invoices i FORCE INDEX (ux_invoices_tenant_id) LEFT JOIN invoice_installments s ON s.invoice_id = i.id

@@ -37,7 +37,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
 
     // Recording an opened checkout (ADR 21): the invoice's header under the lock with the one attempt being recorded
     // joined to it — one statement rather than a second SELECT, about a third less of the server's work for the pair
-    // (docs/benchmarks.md, ninth session). The join locks the attempt's row too, for this short transaction, which
+    // (ADR 21). The join locks the attempt's row too, for this short transaction, which
     // usually updates it; every other writer of an attempt locks the invoice first, so none holds the attempt's row
     // while it waits for the invoice (ADR 25). An id that is not there takes a gap lock instead; the one caller
     // passes the attempt it reserved.
