@@ -16,3 +16,4 @@ ALTER TABLE refunds
 ALTER TABLE invoices
     ADD COLUMN amount_refunded BIGINT NOT NULL DEFAULT 0 AFTER overpayment_amount,
     ADD CONSTRAINT ck_invoices_amount_refunded CHECK (amount_refunded >= 0);
+

@@ -31,7 +31,9 @@ public static class DependencyInjection
         services.AddSingleton<Abstractions.IWebhookProtocol, Features.Sandbox.SandboxWebhooks>();
         services.AddScoped<Features.Payments.PaymentAttemptFlow>();
         services.AddScoped<Features.Payments.PaymentApplier>();
+        services.AddScoped<Features.Payments.MoneyOutRecorder>();
         services.AddScoped<Features.Webhooks.NotificationApplier>();
+        services.AddScoped<Features.Webhooks.NotificationConfirmer>();
         services.AddSingleton<Features.Reconciliation.ReconciliationMetrics>();
         // Singletons: validators are stateless, and building one compiles an expression tree per rule,
         // which per request cost a create-invoice about a millisecond of CPU (measured, docs/benchmarks.md).

@@ -1,4 +1,5 @@
 using NodaTime;
+using PayTrust.Domain.Payments;
 
 namespace PayTrust.Application.Abstractions;
 
@@ -9,8 +10,19 @@ namespace PayTrust.Application.Abstractions;
 /// </summary>
 public sealed record GatewayNotification
 {
-    /// <summary>Payment or refund: branch on this first. A refund's <see cref="Status"/> is ACSC (the refund completed), not a payment.</summary>
+    /// <summary>Payment or money out: branch on this first. Money out's <see cref="Status"/> is ACSC when the money left, not a payment.</summary>
     public required NotificationKind Kind { get; init; }
+
+    /// <summary>For money out: refund or chargeback (a reversal is a rejection of a payment already made; the applier names it).</summary>
+    public MoneyOutKind? MoneyOut { get; init; }
+
+    /// <summary>
+    /// True when the signature does not cover what this notification would book, so the gateway's status API is asked
+    /// before anything is (spec §7.4 step 2, "the arbiter"): Midtrans money out and rejections (a refund or chargeback, a
+    /// deny or cancel, all signed with a status_code a settlement shares), and Xendit refund callbacks (its token covers
+    /// no body).
+    /// </summary>
+    public bool NeedsConfirmation { get; init; }
 
     /// <summary>"xendit", "midtrans", "sandbox".</summary>
     public required string Gateway { get; init; }
@@ -61,7 +73,7 @@ public sealed record GatewayNotification
     /// <summary>The payment method word the gateway reports (Xendit payment_method, Midtrans payment_type), if any.</summary>
     public string? PaymentMethod { get; init; }
 
-    /// <summary>For a refund: the refund this notification is about (the newest one it lists).</summary>
+    /// <summary>For money out: the entry this notification is about (the newest one it lists).</summary>
     public string? RefundId { get; init; }
 
     /// <summary>For a refund: that refund's amount in minor units (null only for an unknown currency).</summary>
@@ -70,9 +82,9 @@ public sealed record GatewayNotification
     public string? RefundReason { get; init; }
 
     /// <summary>
-    /// For a refund: every refund the notification lists, oldest first, the last being <see cref="RefundId"/>.
-    /// Midtrans repeats earlier refunds in each notification, so recording all of them (unique per refund id)
-    /// also heals a missed notification. Empty for payments.
+    /// For money out: every entry the notification lists, oldest first, the last being <see cref="RefundId"/>.
+    /// Midtrans repeats earlier refunds and chargebacks in each notification, so recording all of them (unique per
+    /// refund id) also heals a missed notification. Empty for payments.
     /// </summary>
     public IReadOnlyList<GatewayRefund> Refunds { get; init; } = [];
 }

@@ -23,6 +23,17 @@ public interface ICheckoutGateway
     /// </summary>
     Task<RailResult<GatewayPaymentStatus>> GetStatusAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The gateway's own account of what a notification reports, for one whose signature does not cover what it would
+    /// book (<see cref="GatewayNotification.NeedsConfirmation"/>; spec §7.4 step 2, "the status API is the arbiter"):
+    /// Succeeded with the notification rebuilt from the gateway's answer — its status, transaction id and money out, the
+    /// webhook's own dedup key kept — which the caller books instead; Failed when the question could not be answered.
+    /// A gateway whose signature covers the whole body returns the notification as it is.
+    /// </summary>
+    Task<RailResult<GatewayNotification>> ConfirmAsync(
+        GatewaySession session, GatewayNotification notification, GatewayCredentials? credentials, CancellationToken cancellationToken) =>
+        Task.FromResult(RailResult<GatewayNotification>.Succeeded(notification));
+
     /// <summary>Expires an open session so the customer can no longer pay it (invoice cancelled).</summary>
     Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
 }
@@ -54,7 +65,21 @@ public sealed record CheckoutSession(string GatewayReference, string CheckoutUrl
 public sealed record GatewaySession(string Reference, string? GatewayReference, Currency Currency);
 
 /// <summary>
-/// What the gateway reports for an attempt: its own status word (PAID, settlement, …), the amount paid if
-/// any (in minor units of the attempt's currency), the gateway's transaction id, and when it was paid.
+/// What the gateway reports for an attempt: its own status word (PAID, settlement, refund, …), the amount paid if
+/// any (in minor units of the attempt's currency), the gateway's transaction id, and when it was paid. A payment
+/// money has since left (Midtrans refund, chargeback) is still Succeeded — it was paid — and lists what left in
+/// <see cref="MoneyOut"/>, of kind <see cref="MoneyOutKind"/>; <see cref="CurrencyCode"/> is the currency the gateway
+/// states when it is not the attempt's (then nothing can be applied: a currency_mismatch).
 /// </summary>
-public sealed record GatewayPaymentStatus(string GatewayStatus, Money? PaidAmount, string? TransactionId, Instant? PaidAt);
+public sealed record GatewayPaymentStatus(string GatewayStatus, Money? PaidAmount, string? TransactionId, Instant? PaidAt)
+{
+    public MoneyOutKind? MoneyOutKind { get; init; }
+
+    public IReadOnlyList<GatewayRefund> MoneyOut { get; init; } = [];
+
+    /// <summary>Set only when the gateway reports another currency than the attempt's; <see cref="PaidAmount"/> is then null.</summary>
+    public string? CurrencyCode { get; init; }
+
+    /// <summary>The amount as the gateway wrote it, kept for the record of a currency mismatch.</summary>
+    public string? AmountAsReceived { get; init; }
+}

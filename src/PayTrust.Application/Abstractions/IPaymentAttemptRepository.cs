@@ -49,4 +49,12 @@ public sealed record InvoiceAttempts(Invoice Invoice, IReadOnlyList<PaymentAttem
 }
 
 /// <summary>The tenant, invoice and gateway an attempt reference belongs to.</summary>
-public sealed record AttemptOwner(Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway);
+/// <summary>Whose an attempt is, and what its gateway knows it by (asked when a notification must be confirmed at the gateway).</summary>
+public sealed record AttemptOwner(Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway)
+{
+    public string Reference { get; init; } = "";
+
+    public string? GatewayReference { get; init; }
+
+    public string CurrencyCode { get; init; } = "";
+}

@@ -23,8 +23,18 @@ public interface IPaymentRepository
     /// <summary>Whether this tenant already recorded the refund: refund ids, like transaction ids, are unique per tenant only.</summary>
     Task<bool> RefundExistsAsync(Guid tenantId, string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken);
 
-    Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts a money-out entry. With <paramref name="countOnInvoice"/> (it left an applied payment) the invoice's
+    /// amount_refunded grows by its amount in the same transaction.
+    /// </summary>
+    Task InsertRefundAsync(Refund refund, bool countOnInvoice, CancellationToken cancellationToken);
 
-    /// <summary>Σ of the refunds recorded against a payment, in its minor units.</summary>
+    /// <summary>The attempt's entries still waiting for their payment (payment_id NULL) under this gateway transaction, oldest first.</summary>
+    Task<IReadOnlyList<Refund>> WaitingMoneyOutAsync(Guid tenantId, Guid attemptId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
+
+    /// <summary>Attaches a waiting entry to its payment; with <paramref name="countOnInvoice"/> the invoice's amount_refunded grows by it.</summary>
+    Task AttachMoneyOutAsync(Refund refund, Guid paymentId, bool countOnInvoice, CancellationToken cancellationToken);
+
+    /// <summary>Σ of the money-out entries recorded against a payment, in its minor units.</summary>
     Task<long> RefundedAmountAsync(Guid paymentId, CancellationToken cancellationToken);
 }

@@ -10,7 +10,8 @@ public interface IWebhookEventRepository
     /// Plain reads (no lock), in one round trip: who the attempt <paramref name="reference"/> belongs to, and whether
     /// this gateway already delivered an event with <paramref name="dedupKey"/> (never, when there is no key).
     /// </summary>
-    Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken);
+    /// <remarks>With <paramref name="bySession"/>, <paramref name="reference"/> is the gateway's session id (gateway_reference); an id two attempts share finds no owner.</remarks>
+    Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken, bool bySession = false);
 
     /// <summary>Inserts the event; false when its (tenant, gateway, dedup key) is already stored (a duplicate).</summary>
     Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken);

@@ -21,6 +21,12 @@ public interface IWebhookProtocol
     string? ReadReference(ReadOnlySpan<byte> body);
 
     /// <summary>
+    /// For a body that names no attempt reference but the gateway's own id of the session (Xendit refund callbacks name
+    /// the invoice id only): that id, matched against the attempts' gateway_reference. Null otherwise.
+    /// </summary>
+    string? ReadSessionReference(ReadOnlySpan<byte> body) => null;
+
+    /// <summary>
     /// Whether the gateway sent this body, checked on the raw bytes and headers with constant-time comparisons.
     /// <paramref name="credentials"/> are the attempt's tenant's credentials for this gateway (null when none are
     /// stored: then false). The sandbox ignores them and uses the platform's sandbox secret.

@@ -60,6 +60,13 @@ public sealed class Invoice
 
     public Money Overpayment { get; private set; }
 
+    /// <summary>
+    /// Money that left the invoice's applied payments afterwards — refunds, chargebacks, reversals (spec §7.4 step 6) —
+    /// beside <see cref="AmountPaid"/>, never subtracted from it: fully_paid stays terminal. Maintained by the store that
+    /// records money out; read here for the invoice resource.
+    /// </summary>
+    public Money AmountRefunded { get; private set; }
+
     public Money AmountDue => Due(Totals.Total, AmountPaid);
 
     /// <summary>What is still to pay of <paramref name="total"/> once <paramref name="paid"/> arrived: never below zero.</summary>
@@ -127,6 +134,7 @@ public sealed class Invoice
         invoice.ApplyTerms(terms);
         invoice.AmountPaid = Money.Zero(terms.Currency);
         invoice.Overpayment = Money.Zero(terms.Currency);
+        invoice.AmountRefunded = Money.Zero(terms.Currency);
         invoice.Raise(InvoiceEvents.Created, now);
         return invoice;
     }
@@ -153,6 +161,7 @@ public sealed class Invoice
             Schedule = stored.Schedule,
             AmountPaid = stored.AmountPaid,
             Overpayment = stored.Overpayment,
+            AmountRefunded = stored.AmountRefunded ?? Money.Zero(stored.Currency),
             Description = stored.Description,
             Customer = stored.Customer,
             Metadata = stored.Metadata,
@@ -569,4 +578,5 @@ public sealed record InvoiceSnapshot(
     Instant? PaymentInitiatedAt,
     Instant? PaidAt,
     Instant? CancelledAt,
-    Instant? ExpiredAt);
+    Instant? ExpiredAt,
+    Money? AmountRefunded = null);

@@ -90,6 +90,72 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
             : StatusOf(reply.Root!.Value, session.Currency);
     }
 
+    /// <summary>
+    /// The Core API's status of the order (GET /v2/{order_id}/status), read by the same translator as notifications: what
+    /// it says — status, transaction id, amount, refunds and chargebacks — is what a notification that needs confirming
+    /// books (ADR 32). No transaction at Midtrans (404) confirms nothing.
+    /// </summary>
+    public async Task<RailResult<GatewayNotification>> ConfirmAsync(
+        GatewaySession session, GatewayNotification notification, GatewayCredentials? credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(notification);
+        if (ServerKey(credentials) is not { } key)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.CredentialsMissing, "midtrans server key not set");
+        }
+
+        using var message = GatewayHttp.Request(HttpMethod.Get, CoreUrl(credentials!, $"/v2/{Uri.EscapeDataString(session.Reference)}/status"), key);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (Failure<GatewayNotification>(reply, out var code, notFoundIsAnswer: true) is { } failure)
+        {
+            return failure;
+        }
+
+        if (code == 404)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.InvalidRequest, "no transaction for this order_id");
+        }
+
+        var root = reply.Root!.Value;
+        var status = root.String("transaction_status");
+        if (MidtransStatus.Translate(status, root.String("fraud_status")) is not { } verdict)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.UnexpectedGatewayResponse, "unknown or contradictory transaction_status");
+        }
+
+        var currency = root.String("currency") ?? MidtransWebhooks.DefaultCurrency;
+        if (root.String("transaction_id") is not { Length: > 0 } transactionId
+            || root.String("gross_amount") is not { } gross
+            || WebhookAmount.FromText(gross, currency, out var amount) is not null)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.UnexpectedGatewayResponse, "status without transaction_id or a positive gross_amount");
+        }
+
+        List<GatewayRefund> refunds = [];
+        if (verdict.Kind == NotificationKind.MoneyOut && MidtransWebhooks.ReadMoneyOut(root, currency, out refunds) is { } problem)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.UnexpectedGatewayResponse, problem);
+        }
+
+        return RailResult<GatewayNotification>.Succeeded(notification with
+        {
+            Kind = verdict.Kind,
+            MoneyOut = verdict.MoneyOut,
+            NeedsConfirmation = false,
+            GatewayStatus = status!,
+            Status = verdict.Report,
+            GatewayTransactionId = transactionId,
+            CurrencyCode = currency,
+            Amount = amount,
+            AmountAsReceived = gross,
+            Refunds = refunds,
+            RefundId = refunds.Count == 0 ? null : refunds[^1].RefundId,
+            RefundAmount = refunds.Count == 0 ? null : refunds[^1].Amount,
+            RefundReason = refunds.Count == 0 ? null : refunds[^1].Reason,
+        });
+    }
+
     public async Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -116,45 +182,25 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
     }
 
     /// <summary>
-    /// settlement and capture+accept → paid; capture+challenge, pending, authorize → pending; deny → declined,
-    /// cancel → cancelled_by_customer, expire → expired. Refunds and chargebacks were paid first, so they report
-    /// the payment (the refund itself arrives as a notification).
+    /// The status answer read by <see cref="MidtransStatus"/>, the notifications' translator: paid → Succeeded; pending,
+    /// authorize and capture+challenge → Pending; rejections → Failed with their §7.6 code; anything undocumented or
+    /// contradictory (settlement with fraud_status deny) → unexpected_gateway_response, never paid. A refund or
+    /// chargeback was paid first, so it reports the payment and lists the money that left it.
     /// </summary>
     internal static RailResult<GatewayPaymentStatus> StatusOf(JsonElement transaction, Currency currency)
     {
         var status = transaction.String("transaction_status");
-        var fraud = transaction.String("fraud_status");
-        switch (status)
+        if (MidtransStatus.Translate(status, transaction.String("fraud_status")) is not { } verdict)
         {
-            case "settlement":
-            case "refund" or "partial_refund" or "chargeback" or "partial_chargeback":
-            case "capture" when fraud is null or "accept":
-                break;
-            case "capture" when fraud == "challenge":
-            case "pending" or "authorize":
-                return RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus(status, null, null, null));
-            case "capture" when fraud == "deny":
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.FraudRejected, "capture with fraud_status deny");
-            case "deny":
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.Declined, "transaction_status deny");
-            case "cancel":
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.CancelledByCustomer, "transaction_status cancel");
-            case "expire":
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.Expired, "transaction_status expire");
-            default:
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unknown transaction_status");
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unknown or contradictory transaction_status");
         }
 
-        if (transaction.String("currency") is { } code && code != currency.Code)
+        switch (verdict.Report.Status)
         {
-            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "transaction currency differs from the attempt's");
-        }
-
-        // gross_amount arrives as a string such as "24145.00".
-        if (!decimal.TryParse(transaction.String("gross_amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var gross)
-            || !WireAmount.TryToMinor(gross, currency, out var paid))
-        {
-            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, $"gross_amount is not a {currency.Code} amount");
+            case TxSts.RJCT:
+                return RailResult<GatewayPaymentStatus>.Failed(verdict.Report.Reason!, $"transaction_status {status}");
+            case TxSts.PDNG or TxSts.ACCP:
+                return RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus(status!, null, null, null));
         }
 
         if (transaction.String("transaction_id") is not { Length: > 0 } transactionId)
@@ -169,7 +215,37 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
             return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unreadable settlement_time or transaction_time");
         }
 
-        return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, paid, transactionId, paidAt));
+        var code = transaction.String("currency") ?? currency.Code;
+        var gross = transaction.String("gross_amount");
+        if (code != currency.Code)
+        {
+            // Not the attempt's money: reported as it is, for the caller to record as a currency mismatch.
+            return RailResult<GatewayPaymentStatus>.Succeeded(
+                new GatewayPaymentStatus(status!, null, transactionId, paidAt) { CurrencyCode = code, AmountAsReceived = gross });
+        }
+
+        // gross_amount arrives as a string such as "24145.00"; zero is no payment.
+        if (WebhookAmount.FromText(gross, currency.Code, out var paid) is not null)
+        {
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, $"gross_amount is not a positive {currency.Code} amount");
+        }
+
+        IReadOnlyList<GatewayRefund> moneyOut = [];
+        if (verdict.Kind == NotificationKind.MoneyOut)
+        {
+            if (MidtransWebhooks.ReadMoneyOut(transaction, currency.Code, out var listed) is { } problem)
+            {
+                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, problem);
+            }
+
+            moneyOut = listed;
+        }
+
+        return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, new Money(paid!.Value, currency), transactionId, paidAt)
+        {
+            MoneyOutKind = verdict.MoneyOut,
+            MoneyOut = moneyOut,
+        });
     }
 
     /// <summary>"2026-01-05 17:30:00 +0700": the moment in Asia/Jakarta, the zone Midtrans reads expiry in.</summary>

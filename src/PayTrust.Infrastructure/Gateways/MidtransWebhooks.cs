@@ -11,7 +11,7 @@ namespace PayTrust.Infrastructure.Gateways;
 /// Midtrans' HTTP notification (spec §7.3, §7.4). <c>signature_key</c> = lowercase hex SHA-512 of
 /// order_id + status_code + gross_amount + the tenant's server key, over the strings exactly as received. The
 /// signature covers neither <c>transaction_status</c> nor <c>fraud_status</c>, so a notification whose status
-/// contradicts its signed <c>status_code</c> is refused too (<see cref="SignedStatusCodes"/>, ADR 13).
+/// contradicts its signed <c>status_code</c> is refused too (<see cref="MidtransStatus.SignedStatusCodes"/>, ADR 13).
 /// </summary>
 internal sealed class MidtransWebhooks : IWebhookProtocol
 {
@@ -19,24 +19,6 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
     public const string DefaultCurrency = "IDR";
 
     public string Gateway => MidtransGateway.GatewayCode;
-
-    /// <summary>
-    /// The status_code values Midtrans signs with each transaction_status (and fraud_status), from its notification
-    /// samples: 200 for money that moved (capture+accept, settlement, refund, partial_refund), 201 for what waits
-    /// (pending, capture+challenge), 202 for rejections (deny, cancel, capture+deny), 202 or 407 for expire. Null
-    /// for a status this protocol does not know: Parse calls that Malformed, so it needs no judging here.
-    /// </summary>
-    internal static IReadOnlyList<string>? SignedStatusCodes(string? transactionStatus, string? fraudStatus) => (transactionStatus, fraudStatus) switch
-    {
-        ("settlement" or "refund" or "partial_refund", _) => ["200"],
-        ("capture" or "authorize", null or "accept") => ["200"],
-        ("capture" or "authorize", "challenge") => ["201"],
-        ("capture", "deny") => ["202"],
-        ("pending", _) => ["201"],
-        ("deny" or "cancel" or "failure", _) => ["202"],
-        ("expire", _) => ["202", "407"],
-        _ => null,
-    };
 
     public string? ReadReference(ReadOnlySpan<byte> body)
     {
@@ -71,7 +53,7 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
         // Byte for byte against the lowercase hex Midtrans documents: the expected length is fixed (128), so only a
         // received signature's own length shows in the timing.
         var signed = CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(signature));
-        var consistent = SignedStatusCodes(WebhookJson.StringOf(root, "transaction_status"), WebhookJson.StringOf(root, "fraud_status")) is not { } codes
+        var consistent = MidtransStatus.SignedStatusCodes(WebhookJson.StringOf(root, "transaction_status"), WebhookJson.StringOf(root, "fraud_status")) is not { } codes
             || codes.Contains(statusCode);
         return signed & consistent;
     }
@@ -111,10 +93,9 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
         }
 
         var fraud = WebhookJson.StringOf(root, "fraud_status");
-        var (kind, report) = Map(status, fraud);
-        if (report is null)
+        if (MidtransStatus.Translate(status, fraud) is not { } verdict)
         {
-            return WebhookParseResult.Malformed(kind is null
+            return WebhookParseResult.Malformed(MidtransStatus.Translate(status, null) is null && MidtransStatus.Translate(status, "accept") is null
                 ? $"unknown transaction_status {WebhookJson.Word(status)}"
                 : $"transaction_status {WebhookJson.Word(status)} with fraud_status {WebhookJson.Word(fraud)}");
         }
@@ -138,7 +119,9 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
 
         var notification = new GatewayNotification
         {
-            Kind = kind!.Value,
+            Kind = verdict.Kind,
+            MoneyOut = verdict.MoneyOut,
+            NeedsConfirmation = MidtransStatus.NeedsConfirmation(status, verdict),
             Gateway = Gateway,
             AttemptReference = orderId,
             // Only signed fields (order_id, status_code) and the status word make the key: a settlement replayed with a
@@ -146,14 +129,14 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
             DedupKey = $"{orderId}:{status}:{statusCode}",
             GatewayTransactionId = transactionId,
             GatewayStatus = status,
-            Status = report,
+            Status = verdict.Report,
             CurrencyCode = currency,
             Amount = amount,
             AmountAsReceived = gross,
             PaymentMethod = NonEmpty(WebhookJson.StringOf(root, "payment_type")),
         };
 
-        return kind == NotificationKind.Refund ? Refund(root, notification) : Payment(root, notification);
+        return verdict.Kind == NotificationKind.MoneyOut ? MoneyOut(root, notification) : Payment(root, notification);
     }
 
     /// <summary>settlement_time once settled, else transaction_time: both Asia/Jakarta local times.</summary>
@@ -169,49 +152,22 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
     }
 
     /// <summary>
-    /// A refund notification lists every refund of the transaction in <c>refunds</c> (oldest first) with
-    /// <c>refund_amount</c> at the top being their total; the newest is the one this notification announces. The
-    /// Core API's own answer shape (one refund at the top level) is read too.
+    /// A refund or chargeback notification lists every refund and chargeback of the transaction in <c>refunds</c>
+    /// (oldest first, each with a <c>refund_chargeback_id</c>) with <c>refund_amount</c> at the top being their total;
+    /// the newest is the one this notification announces. The Core API's own answer shape (one entry at the top
+    /// level) is read too.
     /// </summary>
-    private static WebhookParseResult Refund(JsonElement root, GatewayNotification notification)
+    private static WebhookParseResult MoneyOut(JsonElement root, GatewayNotification notification)
     {
-        var refunds = new List<GatewayRefund>();
-        if (root.TryGetProperty("refunds", out var list) && list.ValueKind != JsonValueKind.Null)
+        if (ReadMoneyOut(root, notification.CurrencyCode, out var refunds) is { } problem)
         {
-            if (list.ValueKind != JsonValueKind.Array)
-            {
-                return WebhookParseResult.Malformed("refunds is not a list");
-            }
-
-            foreach (var item in list.EnumerateArray())
-            {
-                if (ReadRefund(item, notification.CurrencyCode, out var refund) is { } problem)
-                {
-                    return WebhookParseResult.Malformed(problem);
-                }
-
-                refunds.Add(refund!);
-            }
-        }
-        else if (root.TryGetProperty("refund_chargeback_id", out _))
-        {
-            if (ReadRefund(root, notification.CurrencyCode, out var refund) is { } problem)
-            {
-                return WebhookParseResult.Malformed(problem);
-            }
-
-            refunds.Add(refund!);
-        }
-
-        if (refunds.Count == 0)
-        {
-            return WebhookParseResult.Malformed("refund notification without refunds");
+            return WebhookParseResult.Malformed(problem);
         }
 
         var newest = refunds[^1];
         return WebhookParseResult.Parsed(notification with
         {
-            // Each refund is an event of its own: without its id, a second partial refund would carry the same
+            // Each entry is an event of its own: without its id, a second partial refund would carry the same
             // transaction_id, transaction_status and status_code as the first and be dropped as its duplicate.
             DedupKey = $"{notification.DedupKey}:{newest.RefundId}",
             RefundId = newest.RefundId,
@@ -220,6 +176,40 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
             OccurredAt = newest.OccurredAt,
             Refunds = refunds,
         });
+    }
+
+    /// <summary>The refunds and chargebacks a notification or a status answer lists, oldest first; a reason when there are none or one is unreadable.</summary>
+    internal static string? ReadMoneyOut(JsonElement root, string currency, out List<GatewayRefund> refunds)
+    {
+        refunds = [];
+        if (root.TryGetProperty("refunds", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                return "refunds is not a list";
+            }
+
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ReadRefund(item, currency, out var refund) is { } problem)
+                {
+                    return problem;
+                }
+
+                refunds.Add(refund!);
+            }
+        }
+        else if (root.TryGetProperty("refund_chargeback_id", out _))
+        {
+            if (ReadRefund(root, currency, out var refund) is { } problem)
+            {
+                return problem;
+            }
+
+            refunds.Add(refund!);
+        }
+
+        return refunds.Count == 0 ? "money out without refunds" : null;
     }
 
     private static string? ReadRefund(JsonElement item, string currency, out GatewayRefund? refund)
@@ -281,32 +271,6 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
         time = MidtransGateway.JakartaTime(WebhookJson.StringOf(element, field));
         return time is not null;
     }
-
-    /// <summary>
-    /// transaction_status (and fraud_status) in PayTrust's terms. A null report is Malformed: an unknown status
-    /// (kind null too), or a known one with a fraud_status that contradicts it.
-    /// </summary>
-    private static (NotificationKind? Kind, PaymentStatusReport? Report) Map(string status, string? fraud) => (status, fraud) switch
-    {
-        ("settlement", null or "accept") => (NotificationKind.Payment, PaymentStatusReport.Settled),
-        ("capture", null or "accept") => (NotificationKind.Payment, PaymentStatusReport.Settled),
-        ("capture", "challenge") => (NotificationKind.Payment, PaymentStatusReport.AwaitingReview),
-        ("capture", "deny") => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.FraudRejected)),
-        // Pre-authorisation (PayTrust never asks for it): funds reserved, not captured.
-        ("authorize", null or "accept" or "challenge") => (NotificationKind.Payment, PaymentStatusReport.Pending),
-        ("pending", _) => (NotificationKind.Payment, PaymentStatusReport.Pending),
-        ("deny", "deny") => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.FraudRejected)),
-        ("deny", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Declined)),
-        // PayTrust never cancels through Midtrans (it expires); a cancel comes from the customer's side of the
-        // checkout or the merchant's Midtrans dashboard, and for the attempt the customer did not pay either way.
-        ("cancel", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.CancelledByCustomer)),
-        ("expire", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Expired)),
-        // "Unexpected error occurred during transaction processing" at Midtrans: not the customer's refusal.
-        ("failure", _) => (NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.UnexpectedGatewayResponse)),
-        ("refund" or "partial_refund", _) => (NotificationKind.Refund, PaymentStatusReport.Settled),
-        ("settlement" or "capture" or "authorize", _) => (NotificationKind.Payment, null),
-        _ => (null, null),
-    };
 
     private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -6,8 +6,8 @@ namespace PayTrust.Infrastructure.Gateways;
 
 /// <summary>
 /// A notification's major-unit amount in minor units, with <see cref="WireAmount"/>'s exact conversion. A currency
-/// PayTrust does not know has no known exponent: its amount is only checked to be a plain non-negative number and
-/// left unconverted (null) — such a notification is a currency mismatch whatever it says (ADR 13).
+/// PayTrust does not know has no known exponent: its amount is only checked to be a plain positive number and
+/// left unconverted (null). Zero and negative amounts are refused — such a notification is a currency mismatch whatever it says (ADR 13).
 /// </summary>
 internal static class WebhookAmount
 {
@@ -37,7 +37,13 @@ internal static class WebhookAmount
     private static string? Convert(decimal major, string currencyCode, out long? minor)
     {
         minor = null;
-        if (major < 0 || major > Money.MaxAmount)
+        // Zero is no payment and no refund (spec §7.4 step 7): refused as malformed, never left to the database's check.
+        if (major <= 0)
+        {
+            return "not a positive amount";
+        }
+
+        if (major > Money.MaxAmount)
         {
             return "out of range";
         }

@@ -72,6 +72,65 @@ public sealed class XenditGateway(HttpClient http, IConfiguration configuration)
         }
     }
 
+    /// <summary>
+    /// A refund callback is confirmed with the Refund API (GET /refunds/{id}): its status, amount and currency are what is
+    /// booked, and it must be a refund of the attempt's own invoice. Payment callbacks are answered as they are (ADR 32).
+    /// </summary>
+    public async Task<RailResult<GatewayNotification>> ConfirmAsync(
+        GatewaySession session, GatewayNotification notification, GatewayCredentials? credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(notification);
+        if (notification.Kind != NotificationKind.MoneyOut || notification.RefundId is not { } refundId)
+        {
+            return RailResult<GatewayNotification>.Succeeded(notification);
+        }
+
+        if (SecretKey(credentials) is not { } key)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.CredentialsMissing, "xendit secret key not set");
+        }
+
+        using var message = GatewayHttp.Request(HttpMethod.Get, Url(credentials!, $"/refunds/{Uri.EscapeDataString(refundId)}"), key);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (Failure<GatewayNotification>(reply) is { } failure)
+        {
+            return failure;
+        }
+
+        var refund = reply.Root!.Value;
+        var invoiceId = session.GatewayReference ?? notification.GatewayTransactionId;
+        if (refund.String("invoice_id") != invoiceId)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.InvalidRequest, "the refund is not of this attempt's invoice");
+        }
+
+        var status = refund.String("status");
+        var currency = refund.String("currency") ?? "";
+        if (XenditStatus.Refund(status) is not { } report
+            || !refund.TryGetProperty("amount", out var amountValue)
+            || WebhookAmount.FromNumber(amountValue, currency, out var amount, out var asReceived) is not null)
+        {
+            return RailResult<GatewayNotification>.Failed(FailureCode.UnexpectedGatewayResponse, "refund without a known status or a positive amount");
+        }
+
+        var entry = new GatewayRefund(refundId, amount, refund.String("reason"), ParseInstant(refund.String("updated") ?? refund.String("created")));
+        return RailResult<GatewayNotification>.Succeeded(notification with
+        {
+            NeedsConfirmation = false,
+            GatewayStatus = status!,
+            Status = report,
+            GatewayTransactionId = invoiceId,
+            CurrencyCode = currency,
+            Amount = amount,
+            AmountAsReceived = asReceived,
+            RefundAmount = amount,
+            RefundReason = entry.Reason,
+            OccurredAt = entry.OccurredAt,
+            Refunds = [entry],
+        });
+    }
+
     public async Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -107,30 +166,28 @@ public sealed class XenditGateway(HttpClient http, IConfiguration configuration)
             : RailResult<GatewaySession>.Failed(FailureCode.UnexpectedGatewayResponse, "expire answered without status EXPIRED");
     }
 
-    /// <summary>PENDING → pending; PAID/SETTLED → paid with the amount Xendit received; EXPIRED → failed(expired).</summary>
+    /// <summary>
+    /// The invoice read by <see cref="XenditStatus"/>, the callbacks' translator: PENDING → pending; PAID/SETTLED → paid
+    /// with paid_amount, or the invoice amount when paid_amount is absent (as the callback reader does: the invoice GET
+    /// does not document paid_amount); EXPIRED → failed(expired). Another currency than the attempt's is reported as it
+    /// is, for the caller to record as a currency mismatch.
+    /// </summary>
     internal static RailResult<GatewayPaymentStatus> StatusOf(JsonElement invoice, Currency currency)
     {
         var status = invoice.String("status");
-        switch (status)
+        switch (XenditStatus.Invoice(status))
         {
-            case "PENDING":
-                return RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus(status, null, null, null));
-            case "EXPIRED":
-                return RailResult<GatewayPaymentStatus>.Failed(FailureCode.Expired, "invoice EXPIRED");
-            case "PAID" or "SETTLED":
-                break;
-            default:
+            case null:
                 return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unknown invoice status");
+            case { Status: TxSts.RJCT } rejected:
+                return RailResult<GatewayPaymentStatus>.Failed(rejected.Reason!, $"invoice {status}");
+            case { Status: not TxSts.ACSC }:
+                return RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus(status!, null, null, null));
         }
 
-        if (invoice.String("currency") is { } code && code != currency.Code)
+        if (invoice.String("id") is not { Length: > 0 } id)
         {
-            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "invoice currency differs from the attempt's");
-        }
-
-        if (invoice.Number("paid_amount") is not { } paid || !WireAmount.TryToMinor(paid, currency, out var paidAmount))
-        {
-            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, $"{status} invoice without a paid_amount in {currency.Code} minor units");
+            return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "invoice without id");
         }
 
         var paidAtText = invoice.String("paid_at");
@@ -140,10 +197,22 @@ public sealed class XenditGateway(HttpClient http, IConfiguration configuration)
             return RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "unreadable paid_at");
         }
 
+        var amountField = invoice.TryGetProperty("paid_amount", out var paidAmountValue) && paidAmountValue.ValueKind != JsonValueKind.Null ? "paid_amount" : "amount";
+        invoice.TryGetProperty(amountField, out var amountValue);
+        var code = invoice.String("currency") ?? currency.Code;
+        if (code != currency.Code)
+        {
+            return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, null, id, paidAt)
+            {
+                CurrencyCode = code,
+                AmountAsReceived = amountValue.ValueKind == JsonValueKind.Undefined ? "" : amountValue.GetRawText(),
+            });
+        }
+
         // The invoice id: one invoice is paid at most once, and the id is in every status answer and callback.
-        return invoice.String("id") is { Length: > 0 } id
-            ? RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status, paidAmount, id, paidAt))
-            : RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, "invoice without id");
+        return WebhookAmount.FromNumber(amountValue, currency.Code, out var paid, out _) is null
+            ? RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, new Money(paid!.Value, currency), id, paidAt))
+            : RailResult<GatewayPaymentStatus>.Failed(FailureCode.UnexpectedGatewayResponse, $"{status} invoice without a positive {amountField} in {currency.Code}");
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         i.fee_percentage, i.fee_fixed, i.subtotal_amount, i.total_tax_amount, i.total_service_fee_amount, i.total_amount,
         i.amount_paid, i.overpayment_amount, i.payment_reference, i.payment_token, i.description, i.customer_name,
         i.customer_email, i.customer_phone, i.metadata, i.created_at, i.updated_at, i.expires_at,
-        i.payment_initiated_at, i.paid_at, i.cancelled_at, i.expired_at
+        i.payment_initiated_at, i.paid_at, i.cancelled_at, i.expired_at, i.amount_refunded
         """;
 
     // Reads: four statements in one round trip, every one filtered by the tenant. Outside a transaction they
@@ -397,7 +397,8 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
             row.PaymentInitiatedAt?.ToInstantUtc(),
             row.PaidAt?.ToInstantUtc(),
             row.CancelledAt?.ToInstantUtc(),
-            row.ExpiredAt?.ToInstantUtc()));
+            row.ExpiredAt?.ToInstantUtc(),
+            M(row.AmountRefunded)));
     }
 
     private static object InvoiceParameters(Invoice invoice) => new
@@ -517,7 +518,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         decimal FeePercentage, long FeeFixed, long SubtotalAmount, long TotalTaxAmount, long TotalServiceFeeAmount, long TotalAmount,
         long AmountPaid, long OverpaymentAmount, string PaymentReference, string PaymentToken, string? Description, string? CustomerName,
         string? CustomerEmail, string? CustomerPhone, string? Metadata, DateTime CreatedAt, DateTime UpdatedAt, DateTime ExpiresAt,
-        DateTime? PaymentInitiatedAt, DateTime? PaidAt, DateTime? CancelledAt, DateTime? ExpiredAt);
+        DateTime? PaymentInitiatedAt, DateTime? PaidAt, DateTime? CancelledAt, DateTime? ExpiredAt, long AmountRefunded);
 
     private sealed record LineItemRow(Guid Id, string ProductName, int Quantity, long UnitPrice, decimal TaxRate, string? TaxCategory, string? CountryCode);
 

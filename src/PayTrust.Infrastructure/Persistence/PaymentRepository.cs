@@ -86,20 +86,65 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task InsertRefundAsync(Refund refund, CancellationToken cancellationToken) =>
+    public async Task InsertRefundAsync(Refund refund, bool countOnInvoice, CancellationToken cancellationToken)
+    {
         await session.WriteAsync(
             """
-            INSERT INTO refunds (id, tenant_id, invoice_id, payment_id, gateway, gateway_transaction_id, gateway_refund_id, currency_code,
-                amount, reason, refunded_at, recorded_at)
-            VALUES (@Id, @TenantId, @InvoiceId, @PaymentId, @Gateway, @GatewayTransactionId, @GatewayRefundId, @CurrencyCode,
-                @Amount, @Reason, @RefundedAt, @RecordedAt)
+            INSERT INTO refunds (id, tenant_id, invoice_id, payment_id, kind, attempt_id, gateway, gateway_transaction_id, gateway_refund_id,
+                currency_code, amount, reason, refunded_at, recorded_at)
+            VALUES (@Id, @TenantId, @InvoiceId, @PaymentId, @Kind, @AttemptId, @Gateway, @GatewayTransactionId, @GatewayRefundId,
+                @CurrencyCode, @Amount, @Reason, @RefundedAt, @RecordedAt)
             """,
             new
             {
-                refund.Id, refund.TenantId, refund.InvoiceId, refund.PaymentId, refund.Gateway, refund.GatewayTransactionId, refund.GatewayRefundId,
+                refund.Id, refund.TenantId, refund.InvoiceId, refund.PaymentId, Kind = MoneyOutKindNames.Of(refund.Kind), refund.AttemptId,
+                refund.Gateway, refund.GatewayTransactionId, refund.GatewayRefundId,
                 CurrencyCode = refund.Amount.Currency.Code, Amount = refund.Amount.Minor, refund.Reason,
                 RefundedAt = refund.RefundedAt.ToDateTimeUtc(), RecordedAt = refund.RecordedAt.ToDateTimeUtc(),
             },
+            cancellationToken);
+        if (countOnInvoice)
+        {
+            await CountOnInvoiceAsync(refund, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<Refund>> WaitingMoneyOutAsync(
+        Guid tenantId, Guid attemptId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RefundRow>(new CommandDefinition(
+            """
+            SELECT id, tenant_id, invoice_id, payment_id, kind, attempt_id, gateway, gateway_transaction_id, gateway_refund_id,
+                   currency_code, amount, reason, refunded_at, recorded_at
+            FROM refunds
+            WHERE tenant_id = @TenantId AND attempt_id = @AttemptId AND payment_id IS NULL
+              AND gateway = @Gateway AND gateway_transaction_id = @TransactionId
+            ORDER BY refunded_at, id
+            """,
+            new { TenantId = tenantId, AttemptId = attemptId, Gateway = gateway, TransactionId = gatewayTransactionId },
+            cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToRefund()).ToArray();
+    }
+
+    public async Task AttachMoneyOutAsync(Refund refund, Guid paymentId, bool countOnInvoice, CancellationToken cancellationToken)
+    {
+        await session.WriteAsync(
+            "UPDATE refunds SET payment_id = @PaymentId WHERE id = @Id AND tenant_id = @TenantId AND payment_id IS NULL",
+            new { PaymentId = paymentId, refund.Id, refund.TenantId },
+            cancellationToken);
+        if (countOnInvoice)
+        {
+            await CountOnInvoiceAsync(refund, cancellationToken);
+        }
+    }
+
+    // An increment, not a rewrite of the row: the payment paths lock and read the invoice's header only (ADR 19), which
+    // does not carry amount_refunded, and the caller holds the row lock, so the sum cannot race.
+    private async Task CountOnInvoiceAsync(Refund refund, CancellationToken cancellationToken) =>
+        await session.WriteAsync(
+            "UPDATE invoices SET amount_refunded = amount_refunded + @Amount WHERE tenant_id = @TenantId AND id = @InvoiceId",
+            new { Amount = refund.Amount.Minor, refund.TenantId, refund.InvoiceId },
             cancellationToken);
 
     public async Task<long> RefundedAmountAsync(Guid paymentId, CancellationToken cancellationToken)
@@ -126,4 +171,13 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             PaymentSourceNames.Parse(Source), Applied, Note, PaidAt.ToInstantUtc(), RecordedAt.ToInstantUtc());
     }
 
+
+    private sealed record RefundRow(
+        Guid Id, Guid TenantId, Guid InvoiceId, Guid? PaymentId, string Kind, Guid? AttemptId, string Gateway, string GatewayTransactionId,
+        string GatewayRefundId, string CurrencyCode, long Amount, string? Reason, DateTime RefundedAt, DateTime RecordedAt)
+    {
+        public Refund ToRefund() => new(
+            Id, TenantId, InvoiceId, PaymentId, AttemptId, MoneyOutKindNames.Parse(Kind), Gateway, GatewayTransactionId, GatewayRefundId,
+            new Money(Amount, Currency.Parse(CurrencyCode)), Reason, RefundedAt.ToInstantUtc(), RecordedAt.ToInstantUtc());
+    }
 }

@@ -23,24 +23,32 @@ internal sealed class WebhookEventRepository(DbSession session) : IWebhookEventR
             @Headers, @Status, @Outcome, @RetryCount, @FirstFailedAt, @NextRetryAt, @LastError, @ReceivedAt, @ProcessedAt)
         """;
 
-    public async Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken)
+    public async Task<WebhookDelivery> FindDeliveryAsync(string gateway, string reference, string? dedupKey, CancellationToken cancellationToken, bool bySession = false)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         // One statement: with no attempt there is no row, and a delivery for an unknown reference is refused whatever it repeats.
-        var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
-            """
-            SELECT a.tenant_id AS TenantId, a.invoice_id AS InvoiceId, a.id AS AttemptId, a.gateway AS Gateway,
+        var rows = (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
+            $"""
+            SELECT a.tenant_id AS TenantId, a.invoice_id AS InvoiceId, a.id AS AttemptId, a.gateway AS Gateway, a.reference AS Reference,
+                   a.gateway_reference AS GatewayReference, a.currency_code AS CurrencyCode,
                    EXISTS (SELECT 1 FROM webhook_events e
                            WHERE e.tenant_id = a.tenant_id AND e.gateway = @Gateway AND e.dedup_key = @DedupKey) AS AlreadyStored
-            FROM payment_attempts a WHERE a.reference = @Reference
+            FROM payment_attempts a WHERE {(bySession ? "a.gateway = @Gateway AND a.gateway_reference = @Reference LIMIT 2" : "a.reference = @Reference")}
             """,
-            new { Reference = reference, Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken));
-        return row is null
+            new { Reference = reference, Gateway = gateway, DedupKey = dedupKey }, cancellationToken: cancellationToken))).AsList();
+        // A session id is the gateway's: should two attempts ever hold the same one, neither is its owner.
+        return rows is not [var row]
             ? new WebhookDelivery(null, false)
-            : new WebhookDelivery(new AttemptOwner(row.TenantId, row.InvoiceId, row.AttemptId, row.Gateway), row.AlreadyStored > 0);
+            : new WebhookDelivery(
+                new AttemptOwner(row.TenantId, row.InvoiceId, row.AttemptId, row.Gateway)
+                {
+                    Reference = row.Reference, GatewayReference = row.GatewayReference, CurrencyCode = row.CurrencyCode,
+                },
+                row.AlreadyStored > 0);
     }
 
-    private sealed record DeliveryRow(Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway, int AlreadyStored);
+    private sealed record DeliveryRow(
+        Guid TenantId, Guid InvoiceId, Guid AttemptId, string Gateway, string Reference, string? GatewayReference, string CurrencyCode, int AlreadyStored);
 
     public async Task<bool> InsertAsync(WebhookEventRecord record, CancellationToken cancellationToken)
     {

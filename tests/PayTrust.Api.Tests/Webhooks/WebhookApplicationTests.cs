@@ -171,21 +171,13 @@ public class WebhookApplicationTests(WebhookApiFactory factory) : IClassFixture<
     public async Task A_midtrans_refund_notification_records_the_refund()
     {
         var setup = await AttemptAsync(factory, "midtrans");
-        var transactionId = Guid.NewGuid().ToString();
+        factory.Midtrans.SetTransactionStatus(setup.Reference, "settlement");
         using var gateway = factory.CreateClient();
-        await ReceiptAsync(await PostMidtransAsync(gateway, Midtrans(ServerKey, setup.Reference, transactionId, "settlement", "200", setup.Amount)));
-        var notification = Midtrans(ServerKey, setup.Reference, transactionId, "partial_refund", "200", setup.Amount);
-        notification["refund_amount"] = "250000.00";
-        notification["refunds"] = new JsonArray(new JsonObject
-        {
-            ["refund_chargeback_id"] = 1,
-            ["refund_amount"] = "250000.00",
-            ["created_at"] = "2026-01-16 09:00:00",
-            ["reason"] = "damaged goods",
-            ["refund_key"] = "reference1",
-        });
+        await ReceiptAsync(await PostMidtransAsync(gateway, JsonNode.Parse(factory.Midtrans.NotificationBody(setup.Reference))!.AsObject()));
+        factory.Midtrans.AddMoneyOut(setup.Reference, "partial_refund", 250_000, "damaged goods");
 
-        Assert.Equal(("processed", "refund_recorded"), await ReceiptAsync(await PostMidtransAsync(gateway, notification)));
+        Assert.Equal(("processed", "refund_recorded"),
+            await ReceiptAsync(await PostMidtransAsync(gateway, JsonNode.Parse(factory.Midtrans.NotificationBody(setup.Reference))!.AsObject())));
 
         Assert.Equal(250_000, await CountAsync(factory, "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE invoice_id = @Id", new { Id = setup.InvoiceId }));
         Assert.Equal(1, (await SnapshotAsync(factory, setup.InvoiceId)).Refunds);

@@ -126,22 +126,24 @@ public class WebhookTrustBoundaryTests(WebhookApiFactory factory) : IClassFixtur
     public async Task A_tenant_cannot_attach_a_midtrans_refund_to_another_tenants_payment()
     {
         var victim = await AttemptAsync(factory, "midtrans");
-        var victimTransaction = Guid.NewGuid().ToString();
+        factory.Midtrans.SetTransactionStatus(victim.Reference, "settlement");
+        var victimTransaction = factory.Midtrans.TransactionFor(victim.Reference)!.TransactionId;
         using var gateway = factory.CreateClient();
-        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostMidtransAsync(gateway,
-            Midtrans(StandInApiFactory.MidtransServerKey, victim.Reference, victimTransaction, "settlement", "200", victim.Amount))));
+        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostMidtransAsync(gateway, JsonNode.Parse(factory.Midtrans.NotificationBody(victim.Reference))!.AsObject())));
         var attacker = await AttackerAttemptAsync("midtrans");
         var victimBefore = await SnapshotAsync(factory, victim.InvoiceId);
 
+        // A signs a refund for its own order naming B's transaction: Midtrans knows no such refund of A's order, so nothing is booked.
         var forged = Refund(AttackerServerKey, attacker.Reference, victimTransaction, attacker.Amount, refundId: 1, amount: 400_000);
 
-        Assert.Equal(("rejected", "refund_without_payment"), await ReceiptAsync(await PostMidtransAsync(gateway, forged)));
+        Assert.Equal(("rejected", "not_confirmed"), await ReceiptAsync(await PostMidtransAsync(gateway, forged)));
         Assert.Equal(0, await CountAsync(factory, "SELECT COUNT(*) FROM refunds WHERE tenant_id IN (@A, @B)",
             new { A = attacker.Tenant.TenantId, B = victim.Tenant.TenantId }));
         Assert.Equal(victimBefore with { WebhookEvents = victimBefore.WebhookEvents + 1 }, await SnapshotAsync(factory, victim.InvoiceId));
 
-        // B's own refund of that transaction, with the same refund id, is still recorded.
-        var genuine = Refund(StandInApiFactory.MidtransServerKey, victim.Reference, victimTransaction, victim.Amount, refundId: 1, amount: 250_000);
+        // B's own refund of that transaction, with the same refund id, is still recorded: the amount Midtrans states.
+        factory.Midtrans.AddMoneyOut(victim.Reference, "partial_refund", 250_000, "damaged goods");
+        var genuine = JsonNode.Parse(factory.Midtrans.NotificationBody(victim.Reference))!.AsObject();
         Assert.Equal(("processed", "refund_recorded"), await ReceiptAsync(await PostMidtransAsync(gateway, genuine)));
         Assert.Equal(250_000, await CountAsync(factory, "SELECT SUM(amount) FROM refunds WHERE invoice_id = @Id", new { Id = victim.InvoiceId }));
     }
@@ -150,16 +152,24 @@ public class WebhookTrustBoundaryTests(WebhookApiFactory factory) : IClassFixtur
     public async Task A_refund_attaches_only_to_its_own_attempts_payment_even_within_the_tenant()
     {
         var paid = await AttemptAsync(factory, "midtrans");
-        var transaction = Guid.NewGuid().ToString();
+        factory.Midtrans.SetTransactionStatus(paid.Reference, "settlement");
+        var transaction = factory.Midtrans.TransactionFor(paid.Reference)!.TransactionId;
         using var gateway = factory.CreateClient();
-        await ReceiptAsync(await PostMidtransAsync(gateway, Midtrans(StandInApiFactory.MidtransServerKey, paid.Reference, transaction, "settlement", "200", paid.Amount)));
+        await ReceiptAsync(await PostMidtransAsync(gateway, JsonNode.Parse(factory.Midtrans.NotificationBody(paid.Reference))!.AsObject()));
         var other = await PaymentApi.TakeAttemptAsync(paid.Client, await InvoiceApi.CreateIdAsync(factory, paid.Tenant, GatewayBody("midtrans")), null);
         var otherReference = other.GetProperty("reference").GetString()!;
+        // The other order was paid and refunded at Midtrans too; its refund is its own, never the first order's.
+        factory.Midtrans.SetTransactionStatus(otherReference, "settlement");
+        factory.Midtrans.AddMoneyOut(otherReference, "partial_refund", 100_000);
 
         var misdirected = Refund(StandInApiFactory.MidtransServerKey, otherReference, transaction, paid.Amount, refundId: 1, amount: 100_000);
 
-        Assert.Equal(("rejected", "refund_without_payment"), await ReceiptAsync(await PostMidtransAsync(gateway, misdirected)));
-        Assert.Equal(0, await CountAsync(factory, "SELECT COUNT(*) FROM refunds WHERE tenant_id = @TenantId", new { paid.Tenant.TenantId }));
+        // Confirmed for the other order, whose payment PayTrust has not seen yet: the refund waits for that payment.
+        Assert.Equal(("processed", "waiting_for_payment"), await ReceiptAsync(await PostMidtransAsync(gateway, misdirected)));
+        Assert.Equal(0, await CountAsync(factory, "SELECT COUNT(*) FROM refunds WHERE tenant_id = @TenantId AND payment_id IS NOT NULL", new { paid.Tenant.TenantId }));
+        Assert.Equal(0, await CountAsync(factory, "SELECT amount_refunded FROM invoices WHERE id = @Id", new { Id = paid.InvoiceId }));
+        Assert.Equal(1, await CountAsync(factory, "SELECT COUNT(*) FROM refunds WHERE tenant_id = @TenantId AND payment_id IS NULL AND gateway_transaction_id <> @Transaction",
+            new { paid.Tenant.TenantId, Transaction = transaction }));
     }
 
     [Fact]

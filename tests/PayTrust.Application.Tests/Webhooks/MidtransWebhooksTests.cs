@@ -130,11 +130,18 @@ public sealed class MidtransWebhooksTests
     [Theory]
     [InlineData("24145.00", 24_145)]
     [InlineData("24145", 24_145)]
-    [InlineData("0.00", 0)]
     [InlineData("1000000000000000.00", 1_000_000_000_000_000)]
     public void Gross_amounts_are_whole_rupiah(string gross, long minor)
     {
         Assert.Equal(minor, Parsed(MidtransNotification(grossAmount: gross)).Amount);
+    }
+
+    [Theory]
+    [InlineData("0.00")]
+    [InlineData("0")]
+    public void A_zero_gross_amount_is_malformed(string gross)
+    {
+        Assert.Equal("gross_amount not a positive amount", Malformed(Json(MidtransNotification(grossAmount: gross))));
     }
 
     [Fact]
@@ -163,7 +170,7 @@ public sealed class MidtransWebhooksTests
     {
         var notification = Parsed(MidtransPartialRefund());
 
-        Assert.Equal(NotificationKind.Refund, notification.Kind);
+        Assert.Equal(NotificationKind.MoneyOut, notification.Kind);
         Assert.Equal("example-1424936368", notification.AttemptReference);
         Assert.Equal("249fc620-6017-4540-af7c-5a1c25788f46", notification.GatewayTransactionId);
         Assert.Equal("partial_refund", notification.GatewayStatus);
@@ -214,7 +221,7 @@ public sealed class MidtransWebhooksTests
 
         var notification = Parsed(body);
 
-        Assert.Equal(NotificationKind.Refund, notification.Kind);
+        Assert.Equal(NotificationKind.MoneyOut, notification.Kind);
         Assert.Equal(TxSts.ACSC, notification.Status.Status);
         Assert.Equal("1", notification.RefundId);
         Assert.Equal(10_000, notification.RefundAmount);
@@ -244,7 +251,7 @@ public sealed class MidtransWebhooksTests
         var body = MidtransPartialRefund();
         body.Remove("refunds");
 
-        Assert.Equal("refund notification without refunds", Malformed(Json(body)));
+        Assert.Equal("money out without refunds", Malformed(Json(body)));
     }
 
     // ---- Verification ----
@@ -319,8 +326,10 @@ public sealed class MidtransWebhooksTests
     [InlineData("pending", "accept", "202")]
     [InlineData("deny", "accept", "200")]
     [InlineData("deny", "deny", "201")]
-    [InlineData("cancel", "accept", "200")]
+    [InlineData("cancel", "accept", "201")]
     [InlineData("cancel", "accept", "407")]
+    [InlineData("chargeback", null, "202")]
+    [InlineData("partial_chargeback", null, "201")]
     [InlineData("expire", "accept", "200")]
     [InlineData("expire", "accept", "201")]
     [InlineData("refund", "accept", "201")]
@@ -349,10 +358,10 @@ public sealed class MidtransWebhooksTests
     [Fact]
     public void A_status_this_protocol_does_not_know_is_judged_by_its_signature_and_left_to_Parse()
     {
-        var body = MidtransNotification("chargeback", "200");
+        var body = MidtransNotification("on_hold", "200");
 
         Assert.True(Verifies(body));
-        Assert.Equal("unknown transaction_status 'chargeback'", Malformed(Json(body)));
+        Assert.Equal("unknown transaction_status 'on_hold'", Malformed(Json(body)));
     }
 
     [Fact]
@@ -436,7 +445,7 @@ public sealed class MidtransWebhooksTests
     [Theory]
     [InlineData("success", "unknown transaction_status 'success'")]
     [InlineData("SETTLEMENT", "unknown transaction_status 'SETTLEMENT'")]
-    [InlineData("partial_chargeback", "unknown transaction_status 'partial_chargeback'")]
+    [InlineData("charged_back", "unknown transaction_status 'charged_back'")]
     public void An_unknown_transaction_status_is_malformed(string status, string reason)
     {
         Assert.Equal(reason, Malformed(Json(MidtransNotification(status))));

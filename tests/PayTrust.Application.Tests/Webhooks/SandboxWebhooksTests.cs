@@ -102,7 +102,7 @@ public sealed class SandboxWebhooksTests
         Assert.True(sandbox.Verify(body, Signed(body), null, Now));
         var notification = Parsed(body);
 
-        Assert.Equal(NotificationKind.Refund, notification.Kind);
+        Assert.Equal(NotificationKind.MoneyOut, notification.Kind);
         Assert.Equal("refunded", notification.GatewayStatus);
         Assert.Equal("PT7KQ2MX9RC-001", notification.AttemptReference);
         Assert.Equal("sbx_txn_8d2e", notification.GatewayTransactionId);

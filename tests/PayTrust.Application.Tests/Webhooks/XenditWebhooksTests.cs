@@ -81,8 +81,18 @@ public sealed class XenditWebhooksTests
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("0.00")]
+    [InlineData("-5")]
+    public void A_zero_or_negative_paid_amount_is_malformed(string major)
+    {
+        var body = Json(XenditInvoice()).Replace("\"paid_amount\":50000", $"\"paid_amount\":{major}", StringComparison.Ordinal);
+
+        Assert.Equal("paid_amount not a positive amount", xendit.Parse(Utf8(body), Token()).MalformedReason);
+    }
+
+    [Theory]
     [InlineData("IDR", "150000", 150_000)]
-    [InlineData("IDR", "0", 0)]
     [InlineData("IDR", "150000.00", 150_000)]
     [InlineData("MYR", "123.45", 12_345)]
     [InlineData("MYR", "100.1", 10_010)]

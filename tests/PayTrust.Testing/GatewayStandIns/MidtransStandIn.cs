@@ -54,6 +54,25 @@ public sealed partial class MidtransStandIn : GatewayStandIn
     }
 
     /// <summary>
+    /// Money leaves the order's transaction as Midtrans reports it: <paramref name="transactionStatus"/> is refund,
+    /// partial_refund, chargeback or partial_chargeback; the entry joins the transaction's <c>refunds</c> list (numbered
+    /// 1, 2, … as <c>refund_chargeback_id</c>) that the status answer and the notification both carry.
+    /// </summary>
+    public void AddMoneyOut(string orderId, string transactionStatus, long amount, string? reason = null, DateTimeOffset? at = null)
+    {
+        var moment = at ?? DateTimeOffset.UtcNow;
+        transactions.AddOrUpdate(
+            orderId,
+            _ => throw new InvalidOperationException($"No Core transaction {orderId}: money can only leave a paid one."),
+            (_, existing) => existing with
+            {
+                TransactionStatus = transactionStatus,
+                UpdatedAt = moment,
+                MoneyOut = [.. existing.MoneyOut, new CoreMoneyOut(existing.MoneyOut.Count + 1, amount, reason, moment)],
+            });
+    }
+
+    /// <summary>
     /// The HTTP notification Midtrans would POST for the order's transaction as it stands now: the status answer's
     /// fields plus <c>signature_key</c> = hex SHA-512(order_id + status_code + gross_amount + server key).
     /// </summary>
@@ -249,15 +268,15 @@ public sealed partial class MidtransStandIn : GatewayStandIn
 
     private static string StatusCode(string transactionStatus) => transactionStatus switch
     {
-        "capture" or "settlement" or "refund" or "partial_refund" => "200",
+        "capture" or "settlement" or "refund" or "partial_refund" or "chargeback" or "partial_chargeback" => "200",
         "pending" or "authorize" => "201",
         "expire" => "407",
         _ => "202",
     };
 
-    private static Dictionary<string, string?> Render(CoreTransaction transaction, string statusCode, string message)
+    private static Dictionary<string, object?> Render(CoreTransaction transaction, string statusCode, string message)
     {
-        var rendered = new Dictionary<string, string?>
+        var rendered = new Dictionary<string, object?>
         {
             ["status_code"] = statusCode,
             ["status_message"] = message,
@@ -278,6 +297,20 @@ public sealed partial class MidtransStandIn : GatewayStandIn
         if (transaction.TransactionStatus == "settlement")
         {
             rendered["settlement_time"] = JakartaLocal(transaction.UpdatedAt);
+        }
+
+        if (transaction.MoneyOut.Count > 0)
+        {
+            // As Midtrans lists them: refund_amount is the total; each entry has its number, amount, time and reason.
+            rendered["refund_amount"] = transaction.MoneyOut.Sum(entry => entry.Amount).ToString("0.00", CultureInfo.InvariantCulture);
+            rendered["refunds"] = transaction.MoneyOut.Select(entry => new Dictionary<string, object?>
+            {
+                ["refund_chargeback_id"] = entry.Id,
+                ["refund_amount"] = entry.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+                ["created_at"] = JakartaLocal(entry.At),
+                ["reason"] = entry.Reason,
+                ["refund_key"] = $"key-{entry.Id}",
+            }).ToArray();
         }
 
         return rendered;
@@ -308,5 +341,11 @@ public sealed partial class MidtransStandIn : GatewayStandIn
     /// <summary>The Core API's view of an order once the customer has acted on it.</summary>
     public sealed record CoreTransaction(
         string OrderId, string TransactionId, string TransactionStatus, string? FraudStatus, string GrossAmount,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    {
+        public IReadOnlyList<CoreMoneyOut> MoneyOut { get; init; } = [];
+    }
+
+    /// <summary>One refund or chargeback of a Core transaction.</summary>
+    public sealed record CoreMoneyOut(int Id, long Amount, string? Reason, DateTimeOffset At);
 }

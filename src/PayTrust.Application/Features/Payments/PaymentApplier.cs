@@ -15,6 +15,7 @@ public static class PaymentEvents
     public const string Succeeded = "payment.succeeded";
     public const string Failed = "payment.failed";
     public const string RefundRecorded = "refund.recorded";
+    public const string Reversed = "payment.reversed";
     public const string WebhookFailed = "webhook.failed";
 }
 
@@ -30,7 +31,7 @@ public sealed record ReceivedMoney(
 /// </summary>
 public sealed class PaymentApplier(
     IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox,
-    AfterCommit afterCommit, PaymentMetrics metrics, ILogger<PaymentApplier> logger)
+    MoneyOutRecorder moneyOut, AfterCommit afterCommit, PaymentMetrics metrics, ILogger<PaymentApplier> logger)
 {
     public async Task<Payment?> ApplyAsync(
         Invoice invoice, PaymentAttempt? attempt, ReceivedMoney money, Guid? webhookEventId, Instant now, CancellationToken cancellationToken)
@@ -62,6 +63,12 @@ public sealed class PaymentApplier(
         }
 
         await outbox.AddAsync(invoice.TenantId, PaymentEvents.Succeeded, payment.Id, PaymentEventPayload.Of(payment, invoice), now, cancellationToken);
+        // Money out the gateway reported before this payment (a refund notification that overtook the settlement's) now has its payment.
+        if (attempt is not null)
+        {
+            await moneyOut.AttachWaitingAsync(invoice, payment, now, cancellationToken);
+        }
+
         // Counted and logged once committed: a transaction that rolls back (or is retried) received nothing. The
         // merchant's reference and note stay out of the log; the ids lead to them.
         afterCommit.Add(() =>

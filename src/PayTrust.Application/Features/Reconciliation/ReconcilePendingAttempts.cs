@@ -75,10 +75,32 @@ internal sealed class ReconcilePendingAttemptsHandler(
         var session = new GatewaySession(candidate.Reference, candidate.GatewayReference, currency);
         var status = await rails.QueryStatusAsync(candidate.Gateway, session, tenantCredentials, cancellationToken);
         GatewayNotification notification;
+        GatewayNotification? moneyOut = null;
         switch (status.Outcome)
         {
+            case RailOutcome.Succeeded when status.Value is { CurrencyCode: { } otherCurrency, TransactionId: { Length: > 0 } transactionId } answer:
+                // Another currency than the attempt's: the applier records the currency mismatch; nothing is applied.
+                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, null, answer.PaidAt) with
+                {
+                    CurrencyCode = otherCurrency,
+                    AmountAsReceived = answer.AmountAsReceived ?? "",
+                };
+                break;
             case RailOutcome.Succeeded when status.Value is { PaidAmount: { } paid, TransactionId: { Length: > 0 } transactionId } answer:
                 notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, paid.Minor, answer.PaidAt);
+                // Paid, and money has left since (a refund, a chargeback): both are booked, the payment first.
+                if (answer.MoneyOut.Count > 0)
+                {
+                    moneyOut = notification with
+                    {
+                        Kind = NotificationKind.MoneyOut,
+                        MoneyOut = answer.MoneyOutKind,
+                        Refunds = answer.MoneyOut,
+                        RefundId = answer.MoneyOut[^1].RefundId,
+                        RefundAmount = answer.MoneyOut[^1].Amount,
+                    };
+                }
+
                 break;
             case RailOutcome.Succeeded:
                 // The rail contract says a paid status carries both; one that does not cannot be applied (or deduplicated).
@@ -99,6 +121,14 @@ internal sealed class ReconcilePendingAttemptsHandler(
 
         var outcome = await sender.Send(
             new ApplyReconciledStatus(candidate.TenantId, candidate.InvoiceId, candidate.AttemptId, notification), cancellationToken);
+        if (moneyOut is not null && outcome is not null)
+        {
+            var moneyOutOutcome = await sender.Send(
+                new ApplyReconciledStatus(candidate.TenantId, candidate.InvoiceId, candidate.AttemptId, moneyOut), cancellationToken);
+            logger.LogInformation("Reconciled money out of attempt {AttemptReference} on {Gateway}: {Outcome}",
+                candidate.Reference, candidate.Gateway, moneyOutOutcome?.Outcome ?? "attempt_gone");
+        }
+
         logger.LogInformation("Reconciled attempt {AttemptReference} on {Gateway}: gateway says {GatewayStatus}, {Outcome}",
             candidate.Reference, candidate.Gateway, notification.GatewayStatus, outcome?.Outcome ?? "attempt_gone");
         return outcome?.Outcome ?? "attempt_gone";
@@ -112,7 +142,7 @@ internal sealed class ReconcilePendingAttemptsHandler(
         failure.Category == FailureCategory.Permanent && failure != FailureCode.InvalidRequest;
 
     private static GatewayNotification Notification(
-        ReconciliationCandidate candidate, string gatewayStatus, string transactionId, PaymentStatusReport report, long amount, Instant? occurredAt) => new()
+        ReconciliationCandidate candidate, string gatewayStatus, string transactionId, PaymentStatusReport report, long? amount, Instant? occurredAt) => new()
     {
         Kind = NotificationKind.Payment,
         Gateway = candidate.Gateway,
@@ -127,7 +157,7 @@ internal sealed class ReconcilePendingAttemptsHandler(
         // The status clients already refused an answer in another currency than the attempt's.
         CurrencyCode = candidate.CurrencyCode,
         Amount = amount,
-        AmountAsReceived = amount.ToString(CultureInfo.InvariantCulture),
+        AmountAsReceived = amount?.ToString(CultureInfo.InvariantCulture) ?? "",
         OccurredAt = occurredAt,
     };
 }

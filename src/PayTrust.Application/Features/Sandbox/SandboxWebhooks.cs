@@ -99,6 +99,7 @@ internal sealed class SandboxWebhooks(IPlatformSettings platform) : IWebhookProt
         var notification = new GatewayNotification
         {
             Kind = kind,
+            MoneyOut = kind != NotificationKind.MoneyOut ? null : type == "chargeback.succeeded" ? MoneyOutKind.Chargeback : MoneyOutKind.Refund,
             Gateway = Gateway,
             AttemptReference = reference,
             DedupKey = id,
@@ -146,8 +147,9 @@ internal sealed class SandboxWebhooks(IPlatformSettings platform) : IWebhookProt
                     ? (NotificationKind.Payment, PaymentStatusReport.Rejected(reason), null)
                     : (NotificationKind.Payment, null, $"data.failure_code {WebhookJson.Word(text)} is not a failure code");
             case ("refund.succeeded", "refunded"):
-                return (NotificationKind.Refund, PaymentStatusReport.Settled, null);
-            case ("payment.succeeded" or "payment.failed" or "refund.succeeded", _):
+            case ("chargeback.succeeded", "charged_back"):
+                return (NotificationKind.MoneyOut, PaymentStatusReport.Settled, null);
+            case ("payment.succeeded" or "payment.failed" or "refund.succeeded" or "chargeback.succeeded", _):
                 return (NotificationKind.Payment, null, $"type {WebhookJson.Word(type)} with data.status {WebhookJson.Word(status)}");
             default:
                 return (NotificationKind.Payment, null, $"unknown type {WebhookJson.Word(type)}");

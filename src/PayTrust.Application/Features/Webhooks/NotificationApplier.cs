@@ -21,7 +21,8 @@ public sealed record NotificationOutcome(string EventStatus, string Outcome)
 /// all deduplicate against each other: a gateway transaction is applied once (payments are unique on it).
 /// </summary>
 public sealed class NotificationApplier(
-    PaymentApplier applier, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox)
+    PaymentApplier applier, MoneyOutRecorder moneyOut, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments,
+    IOutbox outbox)
 {
     /// <summary>The outcome of a notification that names another session than its attempt's: refused, nothing applied.</summary>
     public const string SessionMismatch = "session_mismatch";
@@ -71,11 +72,11 @@ public sealed class NotificationApplier(
             return NotificationOutcome.Rejected("currency_mismatch");
         }
 
-        if (notification.Kind == NotificationKind.Refund)
+        // Money out attaches only to this attempt's own payment, never to a payment the transaction id finds elsewhere.
+        var attemptPayment = transactionPayment?.AttemptId == attempt.Id ? transactionPayment : null;
+        if (notification.Kind == NotificationKind.MoneyOut)
         {
-            // Money out attaches only to this attempt's own payment, never to a payment the transaction id finds elsewhere.
-            var attemptPayment = transactionPayment?.AttemptId == attempt.Id ? transactionPayment : null;
-            return await RecordRefundsAsync(invoice.TenantId, invoice.Id, invoice.Currency, attemptPayment, notification, now, cancellationToken);
+            return await RecordMoneyOutAsync(invoice, attempt, attemptPayment, notification, now, cancellationToken);
         }
 
         switch (notification.Status.Status)
@@ -105,6 +106,14 @@ public sealed class NotificationApplier(
                 return NotificationOutcome.Processed(payment is { Applied: false } ? "recorded_not_applied" : "applied");
 
             case TxSts.RJCT:
+                // A rejection of the very transaction that paid the attempt undoes the payment (Midtrans deny after
+                // settlement, cancel after capture): fully_paid stays, and the money that left is recorded as a reversal.
+                if (attemptPayment is not null)
+                {
+                    return NotificationOutcome.Processed(await moneyOut.ReverseAsync(
+                        invoice, attemptPayment, notification.GatewayTransactionId, notification.Status.Reason!, notification.OccurredAt, now, cancellationToken));
+                }
+
                 if (!attempt.RecordRejection(notification.Status.Reason!, now))
                 {
                     return NotificationOutcome.Processed("already_closed");
@@ -139,45 +148,20 @@ public sealed class NotificationApplier(
             cancellationToken);
     }
 
-    private async Task<NotificationOutcome> RecordRefundsAsync(
-        Guid tenantId, Guid invoiceId, Currency currency, Payment? payment, GatewayNotification notification, Instant now,
-        CancellationToken cancellationToken)
+    private async Task<NotificationOutcome> RecordMoneyOutAsync(
+        Invoice invoice, PaymentAttempt attempt, Payment? payment, GatewayNotification notification, Instant now, CancellationToken cancellationToken)
     {
-        if (payment is null)
+        // A refund the gateway has not completed (Xendit PENDING, FAILED) moves no money.
+        if (notification.Status.Status != TxSts.ACSC)
         {
-            return NotificationOutcome.Rejected("refund_without_payment");
+            return NotificationOutcome.Processed(notification.Status.Status == TxSts.RJCT ? "money_out_not_completed" : "pending");
         }
 
-        var refunded = await payments.RefundedAmountAsync(payment.Id, cancellationToken);
-        var recorded = 0;
-        foreach (var reported in notification.Refunds)
-        {
-            if (reported.Amount is not { } amount
-                || await payments.RefundExistsAsync(tenantId, notification.Gateway, notification.GatewayTransactionId, reported.RefundId, cancellationToken))
-            {
-                continue;
-            }
-
-            // A refund notification's amounts are not covered by every gateway's signature: never record more than was paid.
-            if (refunded + amount > payment.Amount.Minor)
-            {
-                return NotificationOutcome.Rejected("refund_exceeds_payment");
-            }
-
-            var refund = new Refund(
-                Guid.CreateVersion7(), tenantId, invoiceId, payment.Id, notification.Gateway, notification.GatewayTransactionId, reported.RefundId,
-                new Money(amount, currency), reported.Reason, reported.OccurredAt ?? now, now);
-            await payments.InsertRefundAsync(refund, cancellationToken);
-            await outbox.AddAsync(tenantId, PaymentEvents.RefundRecorded, refund.Id,
-                new RefundRecordedPayload(refund.Id, payment.Id, invoiceId, amount, currency.Code, refund.Reason, refund.RefundedAt), now, cancellationToken);
-            refunded += amount;
-            recorded++;
-        }
-
-        return NotificationOutcome.Processed(recorded > 0 ? "refund_recorded" : "already_applied");
+        var outcome = await moneyOut.RecordAsync(
+            invoice, attempt, payment, notification.MoneyOut ?? MoneyOutKind.Refund, notification.Gateway, notification.GatewayTransactionId,
+            notification.Refunds, now, cancellationToken);
+        return outcome == MoneyOutRecorder.ExceedsPayment ? NotificationOutcome.Rejected(outcome) : NotificationOutcome.Processed(outcome);
     }
 }
 
 public sealed record PaymentFailedPayload(Guid AttemptId, Guid InvoiceId, string Reference, string Gateway, string FailureCode);
-
-public sealed record RefundRecordedPayload(Guid RefundId, Guid PaymentId, Guid InvoiceId, long Amount, string CurrencyCode, string? Reason, Instant RefundedAt);

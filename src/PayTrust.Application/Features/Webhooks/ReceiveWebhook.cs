@@ -31,8 +31,8 @@ public sealed record WebhookReceipt(WebhookReceiptResult Result, Guid? EventId =
 
 internal sealed class ReceiveWebhookHandler(
     IEnumerable<IWebhookProtocol> protocols, IWebhookEventRepository events,
-    GatewayCredentialStore credentials, ISender sender, IDatabaseErrors databaseErrors, IPlatformSettings platform, IClock clock,
-    ILogger<ReceiveWebhookHandler> logger)
+    GatewayCredentialStore credentials, NotificationConfirmer confirmer, ISender sender, IDatabaseErrors databaseErrors, IPlatformSettings platform,
+    IClock clock, ILogger<ReceiveWebhookHandler> logger)
     : IRequestHandler<ReceiveWebhook, WebhookReceipt>
 {
     /// <summary>How much of a refused body is kept.</summary>
@@ -46,6 +46,8 @@ internal sealed class ReceiveWebhookHandler(
         var now = clock.GetCurrentInstant().ToStoragePrecision();
 
         var reference = protocol.ReadReference(request.Body);
+        var sessionReference = reference is null ? protocol.ReadSessionReference(request.Body) : null;
+        reference ??= sessionReference;
         if (reference is null)
         {
             var unreadable = protocol.Parse(request.Body, request.Headers);
@@ -56,7 +58,8 @@ internal sealed class ReceiveWebhookHandler(
         // Parsed before the signature is checked only to learn its dedup key, so the owner and the "seen before"
         // check take one round trip; nothing of it is acted on until the signature verifies.
         var parsed = protocol.Parse(request.Body, request.Headers);
-        var delivery = await events.FindDeliveryAsync(request.Gateway, reference, parsed.IsMalformed ? null : parsed.Notification.DedupKey, cancellationToken);
+        var delivery = await events.FindDeliveryAsync(
+            request.Gateway, reference, parsed.IsMalformed ? null : parsed.Notification.DedupKey, cancellationToken, bySession: sessionReference is not null);
         if (delivery.Owner is not { } owner || owner.Gateway != request.Gateway)
         {
             await RecordRefusedAsync(request, null, reference, "unknown_reference", now, cancellationToken);
@@ -85,6 +88,19 @@ internal sealed class ReceiveWebhookHandler(
             return new WebhookReceipt(WebhookReceiptResult.Duplicate);
         }
 
+        if (notification.NeedsConfirmation)
+        {
+            var confirmation = await confirmer.ConfirmAsync(owner, notification, tenantCredentials, cancellationToken);
+            if (confirmation.Confirmed is null)
+            {
+                // Answered 200, so the gateway does not resend what its status API already denies; kept for the record.
+                await RecordRefusedAsync(request, owner, reference, confirmation.RefusedOutcome!, now, cancellationToken);
+                return new WebhookReceipt(WebhookReceiptResult.Processed, null, WebhookEventStatus.Rejected, confirmation.RefusedOutcome);
+            }
+
+            notification = confirmation.Confirmed;
+        }
+
         var record = Record(request, notification.DedupKey, owner, reference, WebhookEventStatus.Received, now);
         try
         {
@@ -105,7 +121,13 @@ internal sealed class ReceiveWebhookHandler(
         }
         catch (Exception failure) when (WebhookRetrySchedule.IsTransient(failure, databaseErrors))
         {
-            await StoreForRetryAsync(record, failure);
+            // A confirmed notification is not kept for PayTrust's own retries: a retry re-reads the stored body, whose
+            // unsigned words are not what was confirmed. The 503 makes the gateway send it again, to be confirmed again.
+            if (!notification.NeedsConfirmation && !parsed.Notification.NeedsConfirmation)
+            {
+                await StoreForRetryAsync(record, failure);
+            }
+
             throw new PayTrustException(ErrorKind.Unavailable, "database_unavailable", "The payment could not be applied right now; it will be retried", failure);
         }
     }

@@ -50,8 +50,11 @@ internal sealed class ReprocessWebhookEventHandler(
         var headers = new WebhookHeaders(JsonSerializer.Deserialize<Dictionary<string, string?>>(record.Headers) ?? []);
         var parsed = protocol.Parse(record.Payload, headers);
         // A sandbox event stored before the sandbox was switched off is not applied by a retry or a replay either.
+        // A notification that needs its gateway's confirmation is applied only as confirmed on arrival (ReceiveWebhook), never
+        // from its stored body again, whose unsigned words are what confirmation exists to distrust.
         var outcome = parsed.IsMalformed ? NotificationOutcome.Rejected("malformed_payload")
             : !platform.Offers(record.Gateway) ? NotificationOutcome.Rejected("sandbox_disabled")
+            : parsed.Notification.NeedsConfirmation ? NotificationOutcome.Processed("confirmed_on_arrival")
             : await ApplyAsync(tenantId, invoiceId, attemptId, parsed.Notification, record.Id, now, cancellationToken);
 
         var attempt = record.RetryCount + 1;
