@@ -17,6 +17,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
 {
     private readonly ConcurrentDictionary<string, Invoice> invoices = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> heldQueries = new();
+    private readonly ConcurrentDictionary<string, Refund> refunds = new();
     private long sequence;
 
     private XenditStandIn(string acceptedKey)
@@ -52,6 +53,34 @@ public sealed partial class XenditStandIn : GatewayStandIn
     /// external_id, status, amount, paid_amount, paid_at, currency, …), which is what Xendit's Invoice callback carries.
     /// </summary>
     public string CallbackBody(string invoiceId) => JsonSerializer.Serialize(Render(invoices[invoiceId]));
+
+    /// <summary>
+    /// The merchant refunded part of a paid invoice through Xendit's Refund API: a refund object (id "rfd-…",
+    /// invoice_id, amount, currency, status, reason) that <c>GET /refunds/{id}</c> answers. Returns its id.
+    /// </summary>
+    public string AddRefund(string invoiceId, decimal amount, string status = "SUCCEEDED", string reason = "REQUESTED_BY_CUSTOMER")
+    {
+        var invoice = invoices[invoiceId];
+        var id = "rfd-" + Guid.NewGuid();
+        refunds[id] = new Refund(id, invoiceId, amount, invoice.Currency, status, reason, DateTimeOffset.UtcNow);
+        return id;
+    }
+
+    /// <summary>
+    /// The refund webhook Xendit would POST (docs.xendit.co/apidocs/refund-webhook-notification): <c>{"event":
+    /// "refund.succeeded" | "refund.failed", "business_id", "created", "data": {refund object}}</c>.
+    /// </summary>
+    public string RefundCallbackBody(string refundId)
+    {
+        var refund = refunds[refundId];
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["event"] = refund.Status == "FAILED" ? "refund.failed" : "refund.succeeded",
+            ["business_id"] = "5f0c1e2d3c4b5a6978000001",
+            ["created"] = Iso(refund.At),
+            ["data"] = RenderRefund(refund),
+        });
+    }
 
     /// <summary>From now on, <c>GET /v2/invoices/{id}</c> for this invoice is held until <see cref="ReleaseQueriesOf"/>.</summary>
     public void HoldQueriesOf(string invoiceId) => heldQueries[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,6 +129,12 @@ public sealed partial class XenditStandIn : GatewayStandIn
             await (invoices.TryGetValue(get.Groups["id"].Value, out var invoice)
                 ? WriteJsonAsync(context, 200, Render(invoice))
                 : Error(context, 404, "INVOICE_NOT_FOUND_ERROR", "Could not find invoice by id"));
+        }
+        else if (HttpMethods.IsGet(request.Method) && RefundPath().Match(path) is { Success: true } refundPath)
+        {
+            await (refunds.TryGetValue(refundPath.Groups["id"].Value, out var refund)
+                ? WriteJsonAsync(context, 200, RenderRefund(refund))
+                : Error(context, 404, "DATA_NOT_FOUND", "Refund not found"));
         }
         else if (HttpMethods.IsPost(request.Method) && ExpirePath().Match(path) is { Success: true } expire)
         {
@@ -280,6 +315,25 @@ public sealed partial class XenditStandIn : GatewayStandIn
         return rendered;
     }
 
+    private Dictionary<string, object?> RenderRefund(Refund refund) => new()
+    {
+        ["id"] = refund.Id,
+        ["payment_id"] = "pay-" + refund.InvoiceId,
+        ["invoice_id"] = refund.InvoiceId,
+        ["amount"] = refund.Amount,
+        ["payment_method_type"] = "VIRTUAL_ACCOUNT",
+        ["channel_code"] = "BCA",
+        ["currency"] = refund.Currency,
+        ["status"] = refund.Status,
+        ["reason"] = refund.Reason,
+        ["reference_id"] = invoices[refund.InvoiceId].ExternalId,
+        ["failure_code"] = refund.Status == "FAILED" ? "REFUND_FAILED" : null,
+        ["refund_fee_amount"] = null,
+        ["created"] = Iso(refund.At),
+        ["updated"] = Iso(refund.At),
+        ["metadata"] = null,
+    };
+
     private static string Iso(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static Task Error(HttpContext context, int status, string code, string message) =>
@@ -298,6 +352,9 @@ public sealed partial class XenditStandIn : GatewayStandIn
     [GeneratedRegex("^/v2/invoices/(?<id>[^/]+)$")]
     private static partial Regex InvoicePath();
 
+    [GeneratedRegex("^/refunds/(?<id>[^/]+)$")]
+    private static partial Regex RefundPath();
+
     [GeneratedRegex("^/invoices/(?<id>[^/]+)/expire!$")]
     private static partial Regex ExpirePath();
 
@@ -308,4 +365,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
     public sealed record Invoice(
         string Id, long Sequence, string ExternalId, decimal Amount, string Currency, string Status,
         DateTimeOffset ExpiresAt, decimal? PaidAmount, DateTimeOffset? PaidAt, JsonElement Request);
+
+    /// <summary>One refund of an invoice's payment, as the Refund API holds it.</summary>
+    public sealed record Refund(string Id, string InvoiceId, decimal Amount, string Currency, string Status, string Reason, DateTimeOffset At);
 }

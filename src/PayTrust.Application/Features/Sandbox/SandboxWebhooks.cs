@@ -80,9 +80,9 @@ internal sealed class SandboxWebhooks(IPlatformSettings platform) : IWebhookProt
 
         // Minor units already, in any currency: a whole number, never a decimal one.
         if (!data.TryGetProperty("amount", out var amountValue) || amountValue.ValueKind != JsonValueKind.Number
-            || !amountValue.TryGetInt64(out var amount) || amount is < 0 or > Domain.Monetary.Money.MaxAmount)
+            || !amountValue.TryGetInt64(out var amount) || amount is < 1 or > Domain.Monetary.Money.MaxAmount)
         {
-            return WebhookParseResult.Malformed("data.amount is not a whole number of minor units");
+            return WebhookParseResult.Malformed("data.amount is not a positive whole number of minor units");
         }
 
         if (!TryCreatedAt(root, out var createdAt))
