@@ -66,7 +66,7 @@ public sealed record GatewaySession(string Reference, string? GatewayReference, 
 
 /// <summary>
 /// What the gateway reports for an attempt: its own status word (PAID, settlement, refund, …), the amount paid if
-/// any (in minor units of the attempt's currency), the gateway's transaction id, and when it was paid. A payment
+/// any (in minor units of the attempt's currency, or of <see cref="CurrencyCode"/> when that is set), the gateway's transaction id, and when it was paid. A payment
 /// money has since left (Midtrans refund, chargeback) is still Succeeded — it was paid — and lists what left in
 /// <see cref="MoneyOut"/>, of kind <see cref="MoneyOutKind"/>; <see cref="CurrencyCode"/> is the currency the gateway
 /// states when it is not the attempt's (then nothing can be applied: a currency_mismatch).
@@ -77,7 +77,10 @@ public sealed record GatewayPaymentStatus(string GatewayStatus, Money? PaidAmoun
 
     public IReadOnlyList<GatewayRefund> MoneyOut { get; init; } = [];
 
-    /// <summary>Set only when the gateway reports another currency than the attempt's; <see cref="PaidAmount"/> is then null.</summary>
+    /// <summary>
+    /// Set only when the gateway reports another currency than the attempt's; <see cref="PaidAmount"/> is then in that
+    /// currency (null when PayTrust does not know it).
+    /// </summary>
     public string? CurrencyCode { get; init; }
 
     /// <summary>The amount as the gateway wrote it, kept for the record of a currency mismatch.</summary>

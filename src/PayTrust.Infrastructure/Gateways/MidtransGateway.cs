@@ -220,8 +220,11 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
         if (code != currency.Code)
         {
             // Not the attempt's money: reported as it is, for the caller to record as a currency mismatch.
+            Money? received = Currency.TryParse(code, out var other) && WebhookAmount.FromText(gross, code, out var minor) is null
+                ? new Money(minor!.Value, other)
+                : null;
             return RailResult<GatewayPaymentStatus>.Succeeded(
-                new GatewayPaymentStatus(status!, null, transactionId, paidAt) { CurrencyCode = code, AmountAsReceived = gross });
+                new GatewayPaymentStatus(status!, received, transactionId, paidAt) { CurrencyCode = code, AmountAsReceived = gross });
         }
 
         // gross_amount arrives as a string such as "24145.00"; zero is no payment.

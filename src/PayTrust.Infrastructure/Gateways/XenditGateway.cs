@@ -202,7 +202,11 @@ public sealed class XenditGateway(HttpClient http, IConfiguration configuration)
         var code = invoice.String("currency") ?? currency.Code;
         if (code != currency.Code)
         {
-            return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, null, id, paidAt)
+            // In the currency Xendit states, when PayTrust knows it: the mismatch is recorded with what was received.
+            Money? received = Currency.TryParse(code, out var other) && WebhookAmount.FromNumber(amountValue, code, out var minor, out _) is null
+                ? new Money(minor!.Value, other)
+                : null;
+            return RailResult<GatewayPaymentStatus>.Succeeded(new GatewayPaymentStatus(status!, received, id, paidAt)
             {
                 CurrencyCode = code,
                 AmountAsReceived = amountValue.ValueKind == JsonValueKind.Undefined ? "" : amountValue.GetRawText(),

@@ -134,6 +134,81 @@ public class ReconciliationTests(ReconciliationApiFactory factory) : IClassFixtu
         Assert.Single(await PaymentsAsync(invoiceId));
     }
 
+    [Theory]
+    [InlineData("partial_refund", "refund")]
+    [InlineData("partial_chargeback", "chargeback")]
+    public async Task A_midtrans_payment_money_has_left_since_is_booked_as_both_the_payment_and_the_money_out(string status, string kind)
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("midtrans");
+        var attempt = await PaymentApi.TakeAttemptAsync(client, invoiceId);
+        var reference = attempt.GetProperty("reference").GetString()!;
+        factory.Midtrans.SetTransactionStatus(reference, "settlement");
+        factory.Midtrans.AddMoneyOut(reference, status, 400_000);
+        factory.Clock.Advance(Duration.FromMinutes(6));
+
+        Assert.Equal("applied", Assert.Single(await PassAsync(), checkedAttempt => checkedAttempt.Reference == reference).Outcome);
+
+        var payment = Assert.Single(await PaymentsAsync(invoiceId));
+        Assert.Equal(attempt.GetProperty("amount").GetInt64(), payment.Amount);
+        Assert.Equal("fully_paid", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+        Assert.Equal(kind, await ScalarAsync<string>("SELECT kind FROM refunds WHERE invoice_id = @Id", new { Id = invoiceId }));
+        Assert.Equal(400_000L, await ScalarAsync<long>("SELECT SUM(amount) FROM refunds WHERE invoice_id = @Id AND payment_id IS NOT NULL", new { Id = invoiceId }));
+        Assert.Equal(400_000L, await ScalarAsync<long>("SELECT amount_refunded FROM invoices WHERE id = @Id", new { Id = invoiceId }));
+    }
+
+    [Theory]
+    [InlineData("settlement", "deny")]
+    [InlineData("settlement", "challenge")]
+    [InlineData("on_hold", null)]
+    public async Task A_midtrans_status_the_translator_does_not_book_as_paid_applies_nothing(string status, string? fraud)
+    {
+        var (client, invoiceId) = await CreateInvoiceAsync("midtrans");
+        var reference = (await PaymentApi.TakeAttemptAsync(client, invoiceId)).GetProperty("reference").GetString()!;
+        factory.Midtrans.SetTransactionStatus(reference, status, fraud);
+        factory.Clock.Advance(Duration.FromMinutes(6));
+
+        // The notification path calls the same input malformed: neither books the gross amount.
+        Assert.Equal("unexpected_gateway_response", Assert.Single(await PassAsync(), checkedAttempt => checkedAttempt.Reference == reference).Outcome);
+        Assert.Empty(await PaymentsAsync(invoiceId));
+        Assert.Equal("pending", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+    }
+
+    [Fact]
+    public async Task A_paid_xendit_invoice_answered_without_paid_amount_is_applied_with_its_amount()
+    {
+        var (_, invoiceId, reference, xenditId, amount) = await XenditAttemptAsync();
+        factory.Xendit.MarkPaid(xenditId);
+        factory.Xendit.OmitPaidAmount = true;
+        try
+        {
+            factory.Clock.Advance(Duration.FromMinutes(6));
+            Assert.Equal("applied", Assert.Single(await PassAsync(), checkedAttempt => checkedAttempt.Reference == reference).Outcome);
+        }
+        finally
+        {
+            factory.Xendit.OmitPaidAmount = false;
+        }
+
+        Assert.Equal(amount, Assert.Single(await PaymentsAsync(invoiceId)).Amount);
+        Assert.Equal("fully_paid", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+    }
+
+    [Fact]
+    public async Task A_xendit_invoice_paid_in_another_currency_is_a_currency_mismatch_not_a_payment()
+    {
+        var (_, invoiceId, reference, xenditId, _) = await XenditAttemptAsync();
+        factory.Xendit.ReportCurrency(xenditId, "USD");
+        factory.Xendit.MarkPaid(xenditId, paidAmount: 70m);
+        factory.Clock.Advance(Duration.FromMinutes(6));
+
+        Assert.Equal("currency_mismatch", Assert.Single(await PassAsync(), checkedAttempt => checkedAttempt.Reference == reference).Outcome);
+
+        Assert.Equal("pending", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+        Assert.Equal("currency_mismatch", await ScalarAsync<string>("SELECT kind FROM payment_discrepancies WHERE invoice_id = @Id", new { Id = invoiceId }));
+        Assert.Equal("USD", await ScalarAsync<string>("SELECT received_currency_code FROM payment_discrepancies WHERE invoice_id = @Id", new { Id = invoiceId }));
+        Assert.Equal(7_000L, await ScalarAsync<long>("SELECT received_amount FROM payment_discrepancies WHERE invoice_id = @Id", new { Id = invoiceId }));
+    }
+
     [Fact]
     public async Task An_expired_xendit_invoice_fails_the_attempt_through_the_same_path()
     {

@@ -48,6 +48,15 @@ public sealed partial class XenditStandIn : GatewayStandIn
 
     public void MarkExpired(string invoiceId) => Update(invoiceId, invoice => invoice with { Status = "EXPIRED" });
 
+    /// <summary>The invoice as Xendit would report it had it been issued in another currency (a misconfigured account, a changed invoice).</summary>
+    public void ReportCurrency(string invoiceId, string currency) => Update(invoiceId, invoice => invoice with { Currency = currency });
+
+    /// <summary>
+    /// Answers invoices without <c>paid_amount</c>, which the invoice GET does not document (only <c>amount</c>): a
+    /// client must not need it.
+    /// </summary>
+    public bool OmitPaidAmount { get; set; }
+
     /// <summary>
     /// The invoice callback Xendit would POST for the invoice as it stands now: the invoice object itself (id,
     /// external_id, status, amount, paid_amount, paid_at, currency, …), which is what Xendit's Invoice callback carries.
@@ -306,7 +315,11 @@ public sealed partial class XenditStandIn : GatewayStandIn
         };
         if (invoice.PaidAmount is { } paid)
         {
-            rendered["paid_amount"] = paid;
+            if (!OmitPaidAmount)
+            {
+                rendered["paid_amount"] = paid;
+            }
+
             rendered["paid_at"] = Iso(invoice.PaidAt!.Value);
             rendered["payment_method"] = "BANK_TRANSFER";
             rendered["payment_id"] = "pay-" + invoice.Id;

@@ -80,7 +80,7 @@ internal sealed class ReconcilePendingAttemptsHandler(
         {
             case RailOutcome.Succeeded when status.Value is { CurrencyCode: { } otherCurrency, TransactionId: { Length: > 0 } transactionId } answer:
                 // Another currency than the attempt's: the applier records the currency mismatch; nothing is applied.
-                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, null, answer.PaidAt) with
+                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, answer.PaidAmount?.Minor, answer.PaidAt) with
                 {
                     CurrencyCode = otherCurrency,
                     AmountAsReceived = answer.AmountAsReceived ?? "",
