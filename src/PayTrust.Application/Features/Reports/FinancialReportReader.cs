@@ -82,8 +82,9 @@ internal sealed class FinancialReportReader(IDbSession session)
     // out, and a roll-up committed meanwhile cannot be half seen. Without roll-ups: the live statements over
     // [start, end). With them: live over [start, rollStart) and [rollEnd, end), the stored days [rollStart, rollEnd),
     // and the money applied in [rollEnd, end) to invoices paid on those stored days (all of it overpayment: they
-    // were already paid). Money out last, live over [start, end) in both cases. Filters are added only when given: an "(@x IS NULL OR …)" guard made MariaDB give up the
-    // recorded_at range and read every payment of the tenant (measured: 200 ms instead of 46 ms for 87k payments).
+    // were already paid). Money out last, live over [start, end) in both cases. Filters are added only when given:
+    // an "(@x IS NULL OR …)" guard made MariaDB give up the recorded_at range and read every payment of the tenant
+    // (measured: 200 ms instead of 46 ms for 87k payments).
     private static string Statements(bool currency, bool gateway, bool rolledUp)
     {
         string Filters(string table) => ReportFilters(table, currency, gateway);
