@@ -72,9 +72,15 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
             Assert.Equal(Field("invoice_count"), currency.GetProperty("gateway_breakdown").EnumerateArray().Sum(g => g.GetProperty("invoice_count").GetInt64()));
             Assert.All(currency.GetProperty("tax_breakdown").EnumerateArray(), t =>
                 Assert.StartsWith(currency.GetProperty("currency_code").GetString() + "_", t.GetProperty("label").GetString(), StringComparison.Ordinal));
+            Assert.Equal(Field("refunded"), currency.GetProperty("money_out_breakdown").EnumerateArray().Sum(m => m.GetProperty("amount").GetInt64()));
+            Assert.Equal(Field("net_collected"), Field("collected") - Field("refunded"));
         }
 
-        // A gateway filter selects invoices by their gateway everywhere, collected included: the filtered reports add up to the whole.
+        // The ledger had money out, so the sums above and the partition below covered it.
+        Assert.Contains(whole.GetProperty("by_currency").EnumerateArray(), c => c.GetProperty("refunded").GetInt64() > 0);
+
+        // A gateway filter selects invoices by their gateway everywhere, collected included, and money out by the gateway
+        // that reported it: the filtered reports add up to the whole.
         var byGateway = new List<ReportNumbers>();
         foreach (var gateway in new[] { "sandbox", "xendit", "midtrans" })
         {
@@ -239,11 +245,12 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
 
         var (header, rows, periods) = ReportApi.FromCsv(text);
         Assert.Equal(
-            ["period_start", "period_end", "currency_code", "section", "item", "tax_rate", "invoice_count", "line_item_count", "amount_minor", "amount_major"],
+            ["period_start", "period_end", "currency_code", "section", "item", "tax_rate", "invoice_count", "line_item_count", "amount_minor", "amount_major", "entry_count"],
             header);
         Assert.Equal(ReportApi.FromJson(json), rows);
         Assert.All(periods, p => Assert.Equal((ReportApi.Iso(start), ReportApi.Iso(end)), p));
-        Assert.True(rows.Count > 3 * 6, "every currency has its summary rows and at least one breakdown row");
+        Assert.True(rows.Count > 3 * 8, "every currency has its summary rows and at least one breakdown row");
+        Assert.Contains(rows, row => row.Section == "money_out" && row.EntryCount > 0);
     }
 
     [Fact]
@@ -328,11 +335,15 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
     /// <summary>
     /// Two tenants trading over the same weeks through the API: each step moves the clock 1–20 hours, then one of them
     /// creates an invoice (random currency, gateway, 1–3 lines at random rates, sometimes installments), cancels a
-    /// fresh one, or pays one of its open or paid invoices in full, in part, or beyond its total.
+    /// fresh one, or pays one of its open or paid invoices in full, in part, or beyond its total. Now and then money
+    /// goes back from one of its earlier payments (a refund, chargeback or reversal reported now, dated by the gateway
+    /// anywhere since that payment, so often in a day already closed), or an entry arrives that waits for a payment.
+    /// Money out has its own random sequence, so the trading above is the same with or without it.
     /// </summary>
     private async Task<(TestTenant Mine, TestTenant Other, Instant Began)> GenerateLedgerAsync(int seed, int steps)
     {
         var random = new Random(seed);
+        var moneyOutRandom = new Random(seed + 1);
         var began = factory.Clock.GetCurrentInstant();
         var tenants = new[] { await factory.CreateTenantAsync("Mine"), await factory.CreateTenantAsync("Other") };
         var clients = tenants.Select(t => factory.TenantClient(t.ApiKey)).ToArray();
@@ -341,7 +352,8 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
             await InvoiceApi.SetGatewayCredentialsAsync(factory, tenant, "xendit", "midtrans");
         }
 
-        var open = tenants.Select(_ => new List<(Guid Id, string Currency, long Due)>()).ToArray();
+        var open = tenants.Select(_ => new List<(Guid Id, string Currency, string Gateway, long Due)>()).ToArray();
+        var payments = tenants.Select(_ => new List<(Guid Id, Guid InvoiceId, string Currency, string Gateway, long Amount, Instant RecordedAt)>()).ToArray();
         try
         {
             for (var step = 0; step < steps; step++)
@@ -354,7 +366,7 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
                 {
                     var (body, currency) = RandomInvoice(random, factory.Clock.GetCurrentInstant());
                     var invoice = await CreateAsync(client, body);
-                    open[who].Add((invoice.GetProperty("id").GetGuid(), currency, invoice.GetProperty("total_amount").GetInt64()));
+                    open[who].Add((invoice.GetProperty("id").GetGuid(), currency, body["gateway"]!.GetValue<string>(), invoice.GetProperty("total_amount").GetInt64()));
                 }
                 else if (action < 0.45)
                 {
@@ -365,13 +377,14 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
                 else
                 {
                     var index = random.Next(open[who].Count);
-                    var (id, currency, due) = open[who][index];
+                    var (id, currency, gateway, due) = open[who][index];
                     var kind = random.NextDouble();
                     var amount = due == 0 ? random.Next(1, 5_000)
                         : kind < 0.5 ? due
                         : kind < 0.8 ? Math.Max(1, (long)(due * random.NextDouble()))
                         : due + random.Next(1, 5_000);
                     var paid = await PayAsync(client, id, amount, currency);
+                    payments[who].Add((paid.GetProperty("id").GetGuid(), id, currency, gateway, amount, factory.Clock.GetCurrentInstant()));
                     var left = paid.GetProperty("invoice").GetProperty("amount_due").GetInt64();
                     // A paid invoice stays in the pool now and then, for later money that is pure overpayment.
                     if (left == 0 && random.NextDouble() < 0.7)
@@ -380,8 +393,18 @@ public partial class FinancialReportTests(ReportApiFactory factory) : IClassFixt
                     }
                     else
                     {
-                        open[who][index] = (id, currency, left);
+                        open[who][index] = (id, currency, gateway, left);
                     }
+                }
+
+                if (payments[who].Count > 0 && moneyOutRandom.NextDouble() < 0.15)
+                {
+                    var (paymentId, invoiceId, currency, gateway, amount, recordedAt) = payments[who][moneyOutRandom.Next(payments[who].Count)];
+                    var now = factory.Clock.GetCurrentInstant();
+                    var refundedAt = recordedAt + Duration.FromMinutes(moneyOutRandom.Next(0, (int)(now - recordedAt).TotalMinutes + 1));
+                    await MoneyOutEntries.InsertAsync(
+                        factory.Database, tenants[who].TenantId, invoiceId, moneyOutRandom.NextDouble() < 0.15 ? null : paymentId,
+                        Pick(moneyOutRandom, "refund", "chargeback", "reversal")!, gateway, currency, moneyOutRandom.NextInt64(1, amount + 1), refundedAt, now);
                 }
             }
         }

@@ -19,7 +19,8 @@ public sealed class ReportApiFactory : PayTrustApiFactory
 }
 
 /// <summary>A report as numbers, read from the JSON or from the CSV, so the two can be compared as values.</summary>
-internal sealed record ReportNumbers(string CurrencyCode, string Section, string Item, string? TaxRate, long? InvoiceCount, long? LineItemCount, long Amount);
+internal sealed record ReportNumbers(
+    string CurrencyCode, string Section, string Item, string? TaxRate, long? InvoiceCount, long? LineItemCount, long Amount, long? EntryCount = null);
 
 /// <summary>Requests for reports and the raw ledger rows the tests compute their expectations from.</summary>
 internal static class ReportApi
@@ -50,13 +51,20 @@ internal static class ReportApi
                 numbers.Add(new ReportNumbers(code, "summary", field, null, invoices, null, currency.GetProperty(field).GetInt64()));
             }
 
-            numbers.Add(new ReportNumbers(code, "summary", "collected", null, null, null, currency.GetProperty("collected").GetInt64()));
+            foreach (var field in new[] { "collected", "refunded", "net_collected" })
+            {
+                numbers.Add(new ReportNumbers(code, "summary", field, null, null, null, currency.GetProperty(field).GetInt64()));
+            }
+
             numbers.AddRange(currency.GetProperty("tax_breakdown").EnumerateArray().Select(tax => new ReportNumbers(
                 code, "tax", tax.GetProperty("label").GetString()!, tax.GetProperty("tax_rate").GetString(), tax.GetProperty("invoice_count").GetInt64(),
                 tax.GetProperty("line_item_count").GetInt64(), tax.GetProperty("amount").GetInt64())));
             numbers.AddRange(currency.GetProperty("gateway_breakdown").EnumerateArray().Select(gateway => new ReportNumbers(
                 code, "gateway_fees", gateway.GetProperty("gateway").GetString()!, null, gateway.GetProperty("invoice_count").GetInt64(), null,
                 gateway.GetProperty("service_fees").GetInt64())));
+            numbers.AddRange(currency.GetProperty("money_out_breakdown").EnumerateArray().Select(moneyOut => new ReportNumbers(
+                code, "money_out", moneyOut.GetProperty("kind").GetString()!, null, null, null, moneyOut.GetProperty("amount").GetInt64(),
+                moneyOut.GetProperty("count").GetInt64())));
         }
 
         return numbers;
@@ -83,7 +91,7 @@ internal static class ReportApi
             Assert.Equal(exponent, reader.GetString("amount_major")!.Split('.').ElementAtOrDefault(1)?.Length ?? 0);
             rows.Add(new ReportNumbers(
                 currency, reader.GetString("section")!, reader.GetString("item")!, Empty(reader.GetString("tax_rate")),
-                Count(reader.GetString("invoice_count")), Count(reader.GetString("line_item_count")), minor));
+                Count(reader.GetString("invoice_count")), Count(reader.GetString("line_item_count")), minor, Count(reader.GetString("entry_count"))));
             periods.Add((reader.GetString("period_start")!, reader.GetString("period_end")!));
         }
 
@@ -111,10 +119,15 @@ internal static class ReportApi
             """, new { TenantId = tenantId })).ToArray();
         var payments = (await connection.QueryAsync<LedgerPayment>(
             """
-            SELECT invoice_id AS InvoiceId, currency_code AS CurrencyCode, amount AS Amount, applied AS Applied, recorded_at AS RecordedAt
+            SELECT id AS Id, invoice_id AS InvoiceId, currency_code AS CurrencyCode, amount AS Amount, applied AS Applied, recorded_at AS RecordedAt
             FROM payments WHERE tenant_id = @TenantId
             """, new { TenantId = tenantId })).ToArray();
-        return new Ledger(invoices, lines, payments);
+        var moneyOut = (await connection.QueryAsync<LedgerMoneyOut>(
+            """
+            SELECT payment_id AS PaymentId, kind AS Kind, gateway AS Gateway, currency_code AS CurrencyCode, amount AS Amount, refunded_at AS RefundedAt
+            FROM refunds WHERE tenant_id = @TenantId
+            """, new { TenantId = tenantId })).ToArray();
+        return new Ledger(invoices, lines, payments, moneyOut);
     }
 }
 
@@ -122,14 +135,18 @@ internal sealed record LedgerInvoice(Guid Id, string Status, string CurrencyCode
 
 internal sealed record LedgerLine(Guid InvoiceId, decimal TaxRate, long TaxAmount);
 
-internal sealed record LedgerPayment(Guid InvoiceId, string CurrencyCode, long Amount, bool Applied, DateTime RecordedAt);
+internal sealed record LedgerPayment(Guid Id, Guid InvoiceId, string CurrencyCode, long Amount, bool Applied, DateTime RecordedAt);
+
+internal sealed record LedgerMoneyOut(Guid? PaymentId, string Kind, string Gateway, string CurrencyCode, long Amount, DateTime RefundedAt);
 
 /// <summary>
 /// One tenant's raw rows and the report they imply, computed the long way: an invoice counts when it is fully paid
 /// with paid_at in [start, end); its overpayment is what its applied payments recorded before the end exceed its total;
-/// collected is every applied payment recorded in the window.
+/// collected is every applied payment recorded in the window; refunded is every money-out entry against one of the
+/// tenant's applied payments whose refunded_at is in the window (of the entry's own gateway under a gateway filter).
 /// </summary>
-internal sealed record Ledger(IReadOnlyList<LedgerInvoice> Invoices, IReadOnlyList<LedgerLine> Lines, IReadOnlyList<LedgerPayment> Payments)
+internal sealed record Ledger(
+    IReadOnlyList<LedgerInvoice> Invoices, IReadOnlyList<LedgerLine> Lines, IReadOnlyList<LedgerPayment> Payments, IReadOnlyList<LedgerMoneyOut> MoneyOut)
 {
     public IReadOnlyList<ReportNumbers> Expected(Instant start, Instant end, string? currency = null, string? gateway = null)
     {
@@ -139,8 +156,12 @@ internal sealed record Ledger(IReadOnlyList<LedgerInvoice> Invoices, IReadOnlyLi
         var invoicesById = Invoices.ToDictionary(invoice => invoice.Id);
         var paid = Invoices.Where(i => Selected(i) && i.Status == "fully_paid" && i.PaidAt >= from && i.PaidAt < to).ToArray();
         var collected = Payments.Where(p => p.Applied && p.RecordedAt >= from && p.RecordedAt < to && Selected(invoicesById[p.InvoiceId])).ToArray();
+        var applied = Payments.Where(p => p.Applied).Select(p => p.Id).ToHashSet();
+        var moneyOut = MoneyOut.Where(m => m.PaymentId is { } payment && applied.Contains(payment) && m.RefundedAt >= from && m.RefundedAt < to
+            && (currency is null || m.CurrencyCode == currency) && (gateway is null || m.Gateway == gateway)).ToArray();
         var numbers = new List<ReportNumbers>();
-        foreach (var code in paid.Select(i => i.CurrencyCode).Concat(collected.Select(p => p.CurrencyCode)).Distinct().Order(StringComparer.Ordinal))
+        foreach (var code in paid.Select(i => i.CurrencyCode).Concat(collected.Select(p => p.CurrencyCode)).Concat(moneyOut.Select(m => m.CurrencyCode))
+            .Distinct().Order(StringComparer.Ordinal))
         {
             var mine = paid.Where(i => i.CurrencyCode == code).ToArray();
             long count = mine.Length;
@@ -150,13 +171,19 @@ internal sealed record Ledger(IReadOnlyList<LedgerInvoice> Invoices, IReadOnlyLi
             numbers.Add(new ReportNumbers(code, "summary", "service_fees", null, count, null, mine.Sum(i => i.ServiceFees)));
             numbers.Add(new ReportNumbers(code, "summary", "amount", null, count, null, mine.Sum(i => i.Total)));
             numbers.Add(new ReportNumbers(code, "summary", "overpayment", null, count, null, overpayment));
-            numbers.Add(new ReportNumbers(code, "summary", "collected", null, null, null, collected.Where(p => p.CurrencyCode == code).Sum(p => p.Amount)));
+            var cash = collected.Where(p => p.CurrencyCode == code).Sum(p => p.Amount);
+            var returned = moneyOut.Where(m => m.CurrencyCode == code).ToArray();
+            numbers.Add(new ReportNumbers(code, "summary", "collected", null, null, null, cash));
+            numbers.Add(new ReportNumbers(code, "summary", "refunded", null, null, null, returned.Sum(m => m.Amount)));
+            numbers.Add(new ReportNumbers(code, "summary", "net_collected", null, null, null, cash - returned.Sum(m => m.Amount)));
             var ids = mine.Select(i => i.Id).ToHashSet();
             numbers.AddRange(Lines.Where(l => ids.Contains(l.InvoiceId)).GroupBy(l => l.TaxRate).OrderBy(g => g.Key).Select(g => new ReportNumbers(
                 code, "tax", $"{code}_{(g.Key * 100).ToString("0.##", CultureInfo.InvariantCulture)}%", g.Key.ToString("0.####", CultureInfo.InvariantCulture),
                 g.Select(l => l.InvoiceId).Distinct().Count(), g.Count(), g.Sum(l => l.TaxAmount))));
             numbers.AddRange(mine.GroupBy(i => i.Gateway).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ReportNumbers(
                 code, "gateway_fees", g.Key, null, g.Count(), null, g.Sum(i => i.ServiceFees))));
+            numbers.AddRange(returned.GroupBy(m => m.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ReportNumbers(
+                code, "money_out", g.Key, null, null, null, g.Sum(m => m.Amount), g.Count())));
         }
 
         return numbers;

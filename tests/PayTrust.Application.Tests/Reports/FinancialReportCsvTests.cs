@@ -19,10 +19,13 @@ public class FinancialReportCsvTests
         from invoices in Gen.Long[0, 1_000_000]
         from taxes in Gen.Select(Gen.Int[0, 10_000], Amount, Gen.Long[1, 1000], Gen.Long[1, 1000]).Array[0, 5]
         from gateways in Gen.Select(Gen.OneOf("sandbox", "xendit", "midtrans"), Amount, Gen.Long[1, 1000]).Array[0, 3]
+        from moneyOut in Gen.Select(Gen.OneOf("refund", "chargeback", "reversal"), Amount, Gen.Long[1, 1000]).Array[0, 3]
+        let refunded = moneyOut.Sum(m => m.Item2)
         select new CurrencyReport(
-            code, invoices, amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], amounts[5],
+            code, invoices, amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], amounts[5], refunded, amounts[5] - refunded,
             taxes.Select(t => new TaxRateLine(TaxRate.Of(t.Item1 / 10_000m).ToString(), TaxRateLine.LabelOf(code, t.Item1 / 10_000m), t.Item2, t.Item3, t.Item4)).ToArray(),
-            gateways.Select(g => new GatewayLine(g.Item1, g.Item2, g.Item3)).ToArray());
+            gateways.Select(g => new GatewayLine(g.Item1, g.Item2, g.Item3)).ToArray(),
+            moneyOut.Select(m => new MoneyOutLine(m.Item1, m.Item2, m.Item3)).ToArray());
 
     [Fact]
     public void A_label_is_the_currency_and_the_exact_rate_in_percent() =>
@@ -59,19 +62,25 @@ public class FinancialReportCsvTests
             Assert.Equal("", lines[^1]);
             Assert.Equal(string.Join(",", FinancialReportCsv.Columns), lines[0]);
             var rows = lines[1..^1].Select(line => line.Split(',')).ToArray();
-            Assert.Equal(currencies.Sum(c => 6 + c.TaxBreakdown.Count + c.GatewayBreakdown.Count), rows.Length);
+            Assert.Equal(currencies.Sum(c => 8 + c.TaxBreakdown.Count + c.GatewayBreakdown.Count + c.MoneyOutBreakdown.Count), rows.Length);
             Assert.All(rows, row =>
             {
                 Assert.Equal(FinancialReportCsv.Columns.Count, row.Length);
                 Assert.Equal(("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"), (row[0], row[1]));
                 var exponent = Domain.Monetary.Currency.Parse(row[2]).Exponent;
                 var minor = long.Parse(row[8], CultureInfo.InvariantCulture);
-                Assert.Equal(minor, decimal.Parse(row[9], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) * (exponent == 0 ? 1 : 100));
+                // net_collected is negative when more went back than came in: a leading minus, never parentheses.
+                Assert.Equal(minor, decimal.Parse(row[9], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) * (exponent == 0 ? 1 : 100));
                 Assert.Equal(exponent, row[9].Split('.').ElementAtOrDefault(1)?.Length ?? 0);
+                // Only money-out rows count entries.
+                Assert.Equal(row[3] == FinancialReportCsv.MoneyOut, row[10].Length > 0);
             });
-            var expected = currencies.SelectMany(c => new[] { c.Subtotal, c.Tax, c.ServiceFees, c.Amount, c.Overpayment, c.Collected }
-                .Concat(c.TaxBreakdown.Select(t => t.Amount)).Concat(c.GatewayBreakdown.Select(g => g.ServiceFees)));
+            var expected = currencies.SelectMany(c => new[] { c.Subtotal, c.Tax, c.ServiceFees, c.Amount, c.Overpayment, c.Collected, c.Refunded, c.NetCollected }
+                .Concat(c.TaxBreakdown.Select(t => t.Amount)).Concat(c.GatewayBreakdown.Select(g => g.ServiceFees)).Concat(c.MoneyOutBreakdown.Select(m => m.Amount)));
             Assert.Equal(expected, rows.Select(row => long.Parse(row[8], CultureInfo.InvariantCulture)));
+            Assert.Equal(
+                currencies.SelectMany(c => c.MoneyOutBreakdown.Select(m => (c.CurrencyCode, m.Kind, m.Count))),
+                rows.Where(row => row[3] == FinancialReportCsv.MoneyOut).Select(row => (row[2], row[4], long.Parse(row[10], CultureInfo.InvariantCulture))));
         });
 
     [Theory]

@@ -9,7 +9,8 @@ namespace PayTrust.Application.Features.Reports;
 
 /// <summary>
 /// GET /reports/financial (spec §12): per currency, the invoices that became fully paid in [start, end) — their
-/// totals, tax by rate and service fees by gateway — and the cash applied in the window. Bounds arrive as the
+/// totals, tax by rate and service fees by gateway — the cash applied in the window, and the money that went back
+/// (refunds, chargebacks, reversals) and what is left of the cash once it is taken off. Bounds arrive as the
 /// client wrote them and are parsed by the validator (<see cref="ReportPeriod"/>); <see cref="Format"/> is
 /// <c>json</c> or <c>csv</c> (the endpoint renders, the numbers are the same). Decisions: ADR 16.
 /// </summary>
@@ -27,7 +28,9 @@ public sealed record FinancialReportPeriod(Instant StartDate, Instant EndDate);
 /// <summary>
 /// One currency; never added to another. The first six amounts are over the invoices fully paid in the window
 /// (<see cref="Overpayment"/> as it stood at the window's end); <see cref="Collected"/> is every applied payment
-/// in the window, whatever its invoice's status.
+/// in the window, whatever its invoice's status; <see cref="Refunded"/> is the money-out entries against applied
+/// payments that happened in the window (by <c>refunded_at</c>), by kind in <see cref="MoneyOutBreakdown"/>;
+/// <see cref="NetCollected"/> = collected − refunded, negative when more went back than came in.
 /// </summary>
 public sealed record CurrencyReport(
     string CurrencyCode,
@@ -38,8 +41,11 @@ public sealed record CurrencyReport(
     long Amount,
     long Overpayment,
     long Collected,
+    long Refunded,
+    long NetCollected,
     IReadOnlyList<TaxRateLine> TaxBreakdown,
-    IReadOnlyList<GatewayLine> GatewayBreakdown);
+    IReadOnlyList<GatewayLine> GatewayBreakdown,
+    IReadOnlyList<MoneyOutLine> MoneyOutBreakdown);
 
 /// <summary>Tax at one rate: <see cref="TaxRate"/> as a decimal string ("0.11"), <see cref="Label"/> like <c>IDR_11%</c>.</summary>
 public sealed record TaxRateLine(string TaxRate, string Label, long Amount, long LineItemCount, long InvoiceCount)
@@ -50,6 +56,12 @@ public sealed record TaxRateLine(string TaxRate, string Label, long Amount, long
 }
 
 public sealed record GatewayLine(string Gateway, long ServiceFees, long InvoiceCount);
+
+/// <summary>
+/// Money out of one <see cref="Kind"/> (<c>refund</c>, <c>chargeback</c>, <c>reversal</c>): its <see cref="Amount"/>
+/// in minor units and the number of entries behind it. Only kinds with entries are listed.
+/// </summary>
+public sealed record MoneyOutLine(string Kind, long Amount, long Count);
 
 internal sealed class GetFinancialReportValidator : AbstractValidator<GetFinancialReport>
 {
