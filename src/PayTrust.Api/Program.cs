@@ -65,6 +65,7 @@ EventEndpoints.Map(app);
 RoutingEndpoints.Map(app);
 PaymentEndpoints.Map(app);
 InvoicePaymentEndpoints.Map(app);
+TenantPaymentEndpoints.Map(app);
 ReportEndpoints.Map(app);
 WebhookEndpoints.Map(app);
 if (app.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxEnabled)

@@ -55,6 +55,12 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         ["/invoices/{id:guid}/discrepancies"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/discrepancies"),
         ["/invoices/{id:guid}/overpayment"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/overpayment"),
         ["/invoices/{id:guid}/refunds"] = async (f, owner) => new Probe($"/invoices/{await InvoiceApi.CreateIdAsync(f, owner)}/refunds"),
+        // Stranded money (a payment for a cancelled invoice) and an open invoice to apply it to, both the owner's.
+        ["/payments/{id:guid}/apply"] = async (f, owner) =>
+        {
+            var paymentId = await StrandedPaymentAsync(f, owner);
+            return new Probe($"/payments/{paymentId}/apply", $$"""{"invoice_id":"{{await InvoiceApi.CreateIdAsync(f, owner)}}"}""");
+        },
         // Open to a tenant key or the admin key: a tenant reaches its own stored events only.
         ["/webhooks/events/{id:guid}/replay"] = async (f, owner) => new Probe($"/webhooks/events/{await StoredWebhookEventAsync(f, owner)}/replay"),
     };
@@ -74,6 +80,27 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
                 PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
             HttpStatusCode.OK);
         return receipt.GetProperty("event_id").GetGuid();
+    }
+
+    /// <summary>Money of <paramref name="owner"/>'s that is not applied: its invoice was cancelled, then the sandbox reported it paid.</summary>
+    private static async Task<Guid> StrandedPaymentAsync(PayTrustApiFactory f, TestTenant owner)
+    {
+        using var ownerClient = f.TenantClient(owner.ApiKey);
+        var invoiceId = await InvoiceApi.CreateIdAsync(f, owner);
+        var attempt = await Payments.PaymentApi.TakeAttemptAsync(ownerClient, invoiceId, null);
+        await HttpAssert.JsonAsync(await ownerClient.PostAsync($"/invoices/{invoiceId}/cancel", null), HttpStatusCode.OK);
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var paid = Webhooks.WebhookApi.SandboxPaid(attempt.GetProperty("reference").GetString()!, attempt.GetProperty("amount").GetInt64(), now);
+        var body = PayTrust.Application.Features.Sandbox.SandboxWebhookJson.Serialize(paid);
+        var secret = f.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxWebhookSecret;
+        using var gateway = f.CreateClient();
+        var receipt = await HttpAssert.JsonAsync(
+            await Webhooks.WebhookApi.PostRawAsync(gateway, "sandbox", body, (PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.HeaderName,
+                PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
+            HttpStatusCode.OK);
+        Assert.Equal("recorded_not_applied", receipt.GetProperty("outcome").GetString());
+        var stranded = await HttpAssert.JsonAsync(await ownerClient.GetAsync("/payments?applied=false"), HttpStatusCode.OK);
+        return stranded.GetProperty("data").EnumerateArray().Single(p => p.GetProperty("invoice_id").GetGuid() == invoiceId).GetProperty("id").GetGuid();
     }
 
     [Fact]

@@ -27,8 +27,12 @@ public interface IInvoiceRepository
     /// <summary>Writes what an <see cref="InvoiceHeader"/> can change (status, updated_at, payment_initiated_at) and its events.</summary>
     Task UpdateAsync(InvoiceHeader invoice, CancellationToken cancellationToken);
 
-    /// <summary>Open invoices whose expiry has passed, locked and skipped by any other instance doing the same (FOR UPDATE SKIP LOCKED).</summary>
-    Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Open invoices whose expiry has passed, locked and skipped by any other instance doing the same (FOR UPDATE SKIP
+    /// LOCKED) — leaving out those with an attempt still creating or pending whose session ends after
+    /// <paramref name="attemptsEndedBy"/> (now less the grace): they wait for their gateway.
+    /// </summary>
+    Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, Instant attemptsEndedBy, int limit, CancellationToken cancellationToken);
 }
 
 public sealed record StoredInvoice(Invoice Invoice, IReadOnlyList<Guid> SupplementaryInvoiceIds);

@@ -20,6 +20,18 @@ public interface IPaymentRepository
 
     Task InsertDiscrepancyAsync(Discrepancy discrepancy, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Locks the tenant's payment (SELECT … FOR UPDATE) and reads it; null when the tenant has no such payment. Applying
+    /// stranded money takes this lock first, then the target invoice's: two requests for one payment queue on it.
+    /// </summary>
+    Task<Payment?> LockAsync(Guid tenantId, Guid paymentId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="applied"/> (from <see cref="Payment.ApplyTo"/>) over the locked <paramref name="stranded"/>
+    /// row, keeping where and when the money was first recorded. The row must still be unapplied; under the lock it is.
+    /// </summary>
+    Task ApplyStrandedAsync(Payment stranded, Payment applied, CancellationToken cancellationToken);
+
     /// <summary>Whether this tenant already recorded the refund: refund ids, like transaction ids, are unique per tenant only.</summary>
     Task<bool> RefundExistsAsync(Guid tenantId, string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken);
 

@@ -7,8 +7,13 @@ public enum DiscrepancyKind
 {
     /// <summary>Less than the attempt asked for (the money is still applied).</summary>
     Underpayment,
-    /// <summary>More than was due (the excess is the invoice's overpayment).</summary>
+    /// <summary>More than the invoice still owed: the difference is the excess, part of the invoice's overpayment.</summary>
     Overpayment,
+    /// <summary>
+    /// More than the attempt asked for, but not more than the invoice still owed: the excess is applied to what remains
+    /// (on an installment plan, carried forward to the next installments, spec §5). Applied in full; no overpayment.
+    /// </summary>
+    CarriedForward,
     /// <summary>The gateway reported another currency than the invoice's; nothing was applied.</summary>
     CurrencyMismatch,
     /// <summary>Money arrived for a cancelled or expired invoice; recorded, not applied.</summary>
@@ -41,6 +46,7 @@ public static class DiscrepancyKindNames
     {
         DiscrepancyKind.Underpayment => "underpayment",
         DiscrepancyKind.Overpayment => "overpayment",
+        DiscrepancyKind.CarriedForward => "carried_forward",
         DiscrepancyKind.CurrencyMismatch => "currency_mismatch",
         DiscrepancyKind.ClosedInvoice => "closed_invoice",
         DiscrepancyKind.DuplicateSettlement => "duplicate_settlement",

@@ -160,9 +160,18 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // No ORDER BY on purpose: sorting the IN-list ranges needs a filesort, which reads (and so locks) every
     // due row before LIMIT applies, leaving nothing for a second instance. Unsorted, the scan stops after
     // @Limit rows it could lock, skipping rows another instance holds.
+    // An invoice with an attempt open at its gateway (creating, pending) waits until @AttemptsEndedBy (now less the grace)
+    // has passed the attempt's session expiry (spec §7.4 step 8); left out here, it takes no place in the batch, so waiting
+    // invoices never crowd out due ones. The subquery is a plain read (MariaDB locks no row of a subquery in a locking
+    // SELECT, so a row another transaction holds is read, never skipped). Its snapshot may predate an invoice's lock by the
+    // statement's run, which could only miss an attempt created since; none is created once the invoice's expiry has
+    // passed (Invoice.NextPaymentDue refuses), and one that resolved since is seen as still open, which only waits a run.
     private const string DueForExpirySql = """
-        SELECT id AS Id, tenant_id AS TenantId FROM invoices
-        WHERE status IN ('draft', 'pending', 'partially_paid', 'failed') AND expires_at <= @Now
+        SELECT i.id AS Id, i.tenant_id AS TenantId FROM invoices i
+        WHERE i.status IN ('draft', 'pending', 'partially_paid', 'failed') AND i.expires_at <= @Now
+          AND NOT EXISTS (
+              SELECT 1 FROM payment_attempts a
+              WHERE a.tenant_id = i.tenant_id AND a.invoice_id = i.id AND a.status IN ('creating', 'pending') AND a.expires_at > @AttemptsEndedBy)
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
         """;
@@ -277,11 +286,11 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
             row.UpdatedAt.ToInstantUtc(), row.PaymentInitiatedAt?.ToInstantUtc());
     }
 
-    public async Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Invoice>> LockDueForExpiryAsync(Instant now, Instant attemptsEndedBy, int limit, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
         var due = await connection.QueryAsync<(Guid Id, Guid TenantId)>(new CommandDefinition(
-            DueForExpirySql, new { Now = now, Limit = limit }, cancellationToken: cancellationToken));
+            DueForExpirySql, new { Now = now, AttemptsEndedBy = attemptsEndedBy, Limit = limit }, cancellationToken: cancellationToken));
         var invoices = new List<Invoice>();
         foreach (var (id, tenantId) in due)
         {

@@ -74,6 +74,34 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
             },
             cancellationToken);
 
+    public Task<Payment?> LockAsync(Guid tenantId, Guid paymentId, CancellationToken cancellationToken) =>
+        FindAsync($"SELECT {Columns} FROM payments WHERE id = @Id AND tenant_id = @TenantId FOR UPDATE",
+            new { Id = paymentId, TenantId = tenantId }, cancellationToken);
+
+    public async Task ApplyStrandedAsync(Payment stranded, Payment applied, CancellationToken cancellationToken)
+    {
+        var connection = await session.GetConnectionAsync(cancellationToken);
+        // Conditional on the row still being unapplied, and counted: under the caller's row lock it always is, and were it
+        // ever not, the invoice's amounts must not change either (the exception rolls the transaction back).
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE payments FORCE INDEX (PRIMARY)
+            SET invoice_id = @InvoiceId, applied = 1, recorded_at = @RecordedAt,
+                original_invoice_id = @OriginalInvoiceId, original_recorded_at = @OriginalRecordedAt
+            WHERE id = @Id AND tenant_id = @TenantId AND applied = 0
+            """,
+            new
+            {
+                stranded.Id, stranded.TenantId, applied.InvoiceId, RecordedAt = applied.RecordedAt.ToDateTimeUtc(),
+                OriginalInvoiceId = stranded.InvoiceId, OriginalRecordedAt = stranded.RecordedAt.ToDateTimeUtc(),
+            },
+            cancellationToken: cancellationToken));
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"Payment {stranded.Id} was not unapplied when it was applied under its lock.");
+        }
+    }
+
     public async Task<bool> RefundExistsAsync(Guid tenantId, string gateway, string gatewayTransactionId, string gatewayRefundId, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);

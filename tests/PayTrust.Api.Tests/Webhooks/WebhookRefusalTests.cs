@@ -275,10 +275,31 @@ public class WebhookRefusalTests(WebhookApiFactory factory) : IClassFixture<Webh
 
         Assert.Equal(("rejected", "currency_mismatch"), await ReceiptAsync(response));
         var after = await SnapshotAsync(factory, setup.InvoiceId);
-        Assert.Equal((before.Status, before.AmountPaid, before.Payments, before.Events, before.Attempts), (after.Status, after.AmountPaid, after.Payments, after.Events, after.Attempts));
+        Assert.Equal((before.Status, before.AmountPaid, before.Events, before.Attempts), (after.Status, after.AmountPaid, after.Events, after.Attempts));
         var discrepancy = Assert.Single(await DiscrepanciesAsync(factory, setup.InvoiceId));
         Assert.Equal(("currency_mismatch", "IDR", 1_000_000L, "USD", 1_000_000L, (long?)null),
             (discrepancy.Kind, discrepancy.ExpectedCurrency, discrepancy.Expected, discrepancy.ReceivedCurrency, discrepancy.Received, discrepancy.Difference));
+        // The money is kept as it came, not applied (spec §7.4 step 8: it can be applied to a USD invoice later).
+        Assert.Equal(before.Payments + 1, after.Payments);
+        Assert.Equal(1, await CountAsync(factory,
+            "SELECT COUNT(*) FROM payments WHERE id = @Id AND invoice_id = @InvoiceId AND NOT applied AND currency_code = 'USD' AND amount = 1000000",
+            new { Id = discrepancy.PaymentId, setup.InvoiceId }));
+    }
+
+    [Fact]
+    public async Task Money_in_a_currency_PayTrust_does_not_hold_is_a_discrepancy_only()
+    {
+        var setup = await AttemptAsync(factory);
+        var before = await SnapshotAsync(factory, setup.InvoiceId);
+        using var gateway = factory.CreateClient();
+
+        var response = await PostSandboxAsync(gateway, SandboxPaid(setup.Reference, 1_000_000, Now, currency: "EUR"), Now);
+
+        Assert.Equal(("rejected", "currency_mismatch"), await ReceiptAsync(response));
+        var after = await SnapshotAsync(factory, setup.InvoiceId);
+        Assert.Equal((before.Status, before.AmountPaid, before.Payments, before.Events), (after.Status, after.AmountPaid, after.Payments, after.Events));
+        var discrepancy = Assert.Single(await DiscrepanciesAsync(factory, setup.InvoiceId));
+        Assert.Equal(("currency_mismatch", (Guid?)null), (discrepancy.Kind, discrepancy.PaymentId));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed record ListInvoiceTransactions(Guid InvoiceId) : IQuery<InvoiceRow
 /// <summary>
 /// One entry of the list, an attempt or a payment; a field that does not apply to the entry's type is null.
 /// <see cref="Status"/> is the attempt's status, or for a payment <c>succeeded</c> (applied to the invoice) or
-/// <c>not_applied</c> (arrived after the invoice was cancelled or expired). <see cref="CreatedAt"/> is when
+/// <c>not_applied</c> (arrived after the invoice was cancelled or expired, or in another currency: stranded money,
+/// which POST /payments/{id}/apply moves to the invoice it pays). <see cref="CreatedAt"/> is when
 /// PayTrust created the attempt or recorded the payment; <see cref="PaidAt"/> when the money was paid.
 /// </summary>
 public sealed record InvoiceTransactionView(

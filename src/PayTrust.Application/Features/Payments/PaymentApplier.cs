@@ -85,21 +85,55 @@ public sealed class PaymentApplier(
     }
 
     /// <summary>
+    /// Stranded money — recorded, not applied, because it arrived for a closed invoice or in another currency — applied to
+    /// an open invoice of the tenant in its currency (spec §7.4 step 8) by the same steps as money arriving now: the
+    /// invoice's installments, amounts and status through the domain, an overpayment discrepancy for money beyond what it
+    /// owed, and payment.succeeded (now applied, naming this invoice). The payment row moves to the invoice and keeps where
+    /// and when it was first recorded. The caller holds the payment row's lock, then the invoice's.
+    /// </summary>
+    public async Task<Payment> ApplyStrandedAsync(Invoice invoice, Payment stranded, Instant now, CancellationToken cancellationToken)
+    {
+        var dueBefore = invoice.AmountDue;
+        var payment = stranded.ApplyTo(invoice, now);
+        invoice.ApplyPayment(payment.Amount, now);
+        await payments.ApplyStrandedAsync(stranded, payment, cancellationToken);
+        await invoices.UpdateAsync(invoice, cancellationToken);
+        if (DiscrepancyFor(invoice, null, payment, dueBefore, null, now) is { } discrepancy)
+        {
+            await payments.InsertDiscrepancyAsync(discrepancy, cancellationToken);
+        }
+
+        await outbox.AddAsync(invoice.TenantId, PaymentEvents.Succeeded, payment.Id, PaymentEventPayload.Of(payment, invoice), now, cancellationToken);
+        // Not counted as received again: it was when it arrived.
+        afterCommit.Add(() =>
+        {
+            logger.LogInformation(
+                "Stranded payment {PaymentId} of {Amount} {Currency} minor units moved from invoice {OriginalInvoiceId} to invoice {InvoiceId} and applied",
+                payment.Id, payment.Amount.Minor, payment.Amount.Currency.Code, stranded.InvoiceId, payment.InvoiceId);
+            return Task.CompletedTask;
+        });
+        return payment;
+    }
+
+    /// <summary>
     /// Money for a closed invoice is a closed_invoice discrepancy. A gateway payment is compared with what its
     /// attempt asked for, or with what was still due when that is less (other money arrived since the attempt
-    /// opened): a payment to an invoice already paid is an overpayment, never an underpayment of the attempt,
-    /// and the overpayment differences add up to the invoice's overpayment. A merchant's (no attempt) is compared
-    /// with what was still due, so only an overpayment shows.
+    /// opened): a payment to an invoice already paid is an overpayment, never an underpayment of the attempt. More
+    /// than the attempt asked for but no more than the invoice still owed is carried_forward (on an installment plan
+    /// the excess pays the next installments, spec §5). Only money beyond what the invoice owed is an overpayment, and
+    /// it is compared with what was due, so the overpayment differences add up to the invoice's overpayment. A
+    /// merchant's (no attempt) is compared with what was still due, so only an overpayment shows.
     /// </summary>
     private static Discrepancy? DiscrepancyFor(Invoice invoice, PaymentAttempt? attempt, Payment payment, Money dueBefore, Guid? eventId, Instant now)
     {
         var expected = attempt is null ? dueBefore : attempt.Amount < dueBefore ? attempt.Amount : dueBefore;
-        var kind = !payment.Applied ? DiscrepancyKind.ClosedInvoice
-            : payment.Amount < expected ? (attempt is null ? (DiscrepancyKind?)null : DiscrepancyKind.Underpayment)
-            : payment.Amount > expected ? DiscrepancyKind.Overpayment
-            : null;
+        var (kind, comparedWith) = !payment.Applied ? (DiscrepancyKind.ClosedInvoice, expected)
+            : payment.Amount < expected ? (attempt is null ? ((DiscrepancyKind?)null, expected) : (DiscrepancyKind.Underpayment, expected))
+            : payment.Amount > dueBefore ? (DiscrepancyKind.Overpayment, dueBefore)
+            : payment.Amount > expected ? (DiscrepancyKind.CarriedForward, expected)
+            : (null, expected);
         return kind is { } found
-            ? new Discrepancy(Guid.CreateVersion7(), invoice.TenantId, invoice.Id, payment.Id, eventId, found, expected, payment.Amount, now)
+            ? new Discrepancy(Guid.CreateVersion7(), invoice.TenantId, invoice.Id, payment.Id, eventId, found, comparedWith, payment.Amount, now)
             : null;
     }
 }

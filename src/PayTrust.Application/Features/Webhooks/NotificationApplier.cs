@@ -66,7 +66,7 @@ public sealed class NotificationApplier(
         {
             if (notification.Kind == NotificationKind.Payment && notification.Status.Status == TxSts.ACSC)
             {
-                await RecordCurrencyMismatchAsync(invoice.TenantId, invoice.Id, attempt, notification, eventId, now, cancellationToken);
+                await RecordCurrencyMismatchAsync(invoice, attempt, transactionPayment, notification, source, eventId, now, cancellationToken);
             }
 
             return NotificationOutcome.Rejected("currency_mismatch");
@@ -138,13 +138,30 @@ public sealed class NotificationApplier(
     }
 
     private async Task RecordCurrencyMismatchAsync(
-        Guid tenantId, Guid invoiceId, PaymentAttempt attempt, GatewayNotification notification, Guid? eventId, Instant now, CancellationToken cancellationToken)
+        Invoice invoice, PaymentAttempt attempt, Payment? transactionPayment, GatewayNotification notification, PaymentSource source, Guid? eventId,
+        Instant now, CancellationToken cancellationToken)
     {
         // The received side keeps the gateway's code when it is one we know, and its amount in that currency's minor units.
-        var receivedCurrency = Currency.TryParse(notification.CurrencyCode, out var known) ? known : attempt.Amount.Currency;
+        var isKnown = Currency.TryParse(notification.CurrencyCode, out var known);
+        var receivedCurrency = isKnown ? known : attempt.Amount.Currency;
         var received = new Money(notification.Amount ?? 0, receivedCurrency);
+
+        // Money in a currency PayTrust holds is also kept as a payment, not applied, in that currency (§7.4 step 8), so it
+        // is listed by GET /payments?applied=false and can be applied to an open invoice of that currency. Once per gateway
+        // transaction: a repeat (Xendit PAID then SETTLED) finds it. An unknown currency has no money to keep: the
+        // discrepancy alone records it.
+        Guid? paymentId = null;
+        if (isKnown && transactionPayment is null && notification.Amount is >= 1 and <= Money.MaxAmount)
+        {
+            var stranded = new Payment(
+                Guid.CreateVersion7(), invoice.TenantId, invoice.Id, attempt.Id, attempt.Rail, notification.Gateway, notification.GatewayTransactionId,
+                null, received, source, Applied: false, null, notification.OccurredAt ?? now, now);
+            await payments.InsertAsync(stranded, cancellationToken);
+            paymentId = stranded.Id;
+        }
+
         await payments.InsertDiscrepancyAsync(
-            new Discrepancy(Guid.CreateVersion7(), tenantId, invoiceId, null, eventId, DiscrepancyKind.CurrencyMismatch, attempt.Amount, received, now),
+            new Discrepancy(Guid.CreateVersion7(), invoice.TenantId, invoice.Id, paymentId, eventId, DiscrepancyKind.CurrencyMismatch, attempt.Amount, received, now),
             cancellationToken);
     }
 
