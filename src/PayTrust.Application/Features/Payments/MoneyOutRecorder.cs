@@ -66,7 +66,7 @@ public sealed class MoneyOutRecorder(IPaymentRepository payments, IOutbox outbox
 
         foreach (var entry in fresh)
         {
-            await RecordAttachedAsync(invoice, payment, Entry(invoice, attempt.Id, payment.Id, kind, gateway, transactionId, entry, now), now, cancellationToken);
+            await RecordAttachedAsync(invoice, payment, Entry(invoice, attempt.Id, payment, kind, gateway, transactionId, entry, now), now, cancellationToken);
         }
 
         return $"{MoneyOutKindNames.Of(kind)}_recorded";
@@ -87,7 +87,7 @@ public sealed class MoneyOutRecorder(IPaymentRepository payments, IOutbox outbox
 
         var entry = new GatewayRefund(ReversalId, left, reason.Code, occurredAt);
         await RecordAttachedAsync(
-            invoice, payment, Entry(invoice, payment.AttemptId, payment.Id, MoneyOutKind.Reversal, payment.Gateway!, transactionId, entry, now), now, cancellationToken);
+            invoice, payment, Entry(invoice, payment.AttemptId, payment, MoneyOutKind.Reversal, payment.Gateway!, transactionId, entry, now), now, cancellationToken);
         return "reversed";
     }
 
@@ -136,7 +136,7 @@ public sealed class MoneyOutRecorder(IPaymentRepository payments, IOutbox outbox
         // refund.recorded when the merchant returned money; payment.reversed when it was taken back without them.
         var type = refund.Kind == MoneyOutKind.Refund ? PaymentEvents.RefundRecorded : PaymentEvents.Reversed;
         await outbox.AddAsync(invoice.TenantId, type, refund.Id,
-            new MoneyOutPayload(refund.Id, MoneyOutKindNames.Of(refund.Kind), payment.Id, invoice.Id, refund.Amount.Minor, refund.Amount.Currency.Code,
+            new MoneyOutPayload(refund.Id, MoneyOutKindNames.Of(refund.Kind), payment.Id, refund.InvoiceId, refund.Amount.Minor, refund.Amount.Currency.Code,
                 refund.Reason, refund.RefundedAt),
             now, cancellationToken);
         afterCommit.Add(() =>
@@ -144,15 +144,19 @@ public sealed class MoneyOutRecorder(IPaymentRepository payments, IOutbox outbox
             // A chargeback costs the merchant the money and a fee, and disputes have deadlines: someone must look now.
             var level = refund.Kind == MoneyOutKind.Chargeback ? LogLevel.Critical : LogLevel.Warning;
             logger.Log(level, "{Kind} of {Amount} {Currency} minor units from payment {PaymentId} of invoice {InvoiceId} on {Gateway} ({GatewayRefundId})",
-                MoneyOutKindNames.Of(refund.Kind), refund.Amount.Minor, refund.Amount.Currency.Code, payment.Id, invoice.Id, refund.Gateway, refund.GatewayRefundId);
+                MoneyOutKindNames.Of(refund.Kind), refund.Amount.Minor, refund.Amount.Currency.Code, payment.Id, refund.InvoiceId, refund.Gateway, refund.GatewayRefundId);
             return Task.CompletedTask;
         });
     }
 
+    /// <summary>
+    /// An entry belongs to its payment's invoice, which is the attempt's own unless the payment was stranded and then
+    /// applied elsewhere (POST /payments/{id}/apply): the money left the invoice that holds the payment now.
+    /// </summary>
     private static Refund Entry(
-        Invoice invoice, Guid? attemptId, Guid? paymentId, MoneyOutKind kind, string gateway, string transactionId, GatewayRefund entry, Instant now) => new(
-        Guid.CreateVersion7(), invoice.TenantId, invoice.Id, paymentId, attemptId, kind, gateway, transactionId, entry.RefundId,
-        new Money(entry.Amount!.Value, invoice.Currency), entry.Reason, entry.OccurredAt ?? now, now);
+        Invoice invoice, Guid? attemptId, Payment? payment, MoneyOutKind kind, string gateway, string transactionId, GatewayRefund entry, Instant now) => new(
+        Guid.CreateVersion7(), invoice.TenantId, payment?.InvoiceId ?? invoice.Id, payment?.Id, attemptId, kind, gateway, transactionId, entry.RefundId,
+        new Money(entry.Amount!.Value, payment?.Amount.Currency ?? invoice.Currency), entry.Reason, entry.OccurredAt ?? now, now);
 }
 
 /// <summary>What subscribers receive with refund.recorded and payment.reversed.</summary>
