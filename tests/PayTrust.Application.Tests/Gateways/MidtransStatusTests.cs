@@ -27,11 +27,12 @@ namespace PayTrust.Application.Tests.Gateways;
 /// [fraud]  https://docs.midtrans.com/reference/fraud-status: accept "safe to proceed"; deny "considered as fraud. It is
 ///          rejected by Midtrans"; challenge "flagged as potential fraud … If no action is taken, the transaction is
 ///          denied automatically".
-/// [2xx]    https://docs.midtrans.com/reference/code-statuses: 200 "Payment Card: Success … Transaction status is
+/// [2xx]    https://docs.midtrans.com/reference/status-code: 200 "Payment Card: Success … Transaction status is
 ///          authorize, capture, settlement, cancel … Other payment methods: Success. The transaction status is settlement
 ///          or cancel"; 201 "Pending … Or, on some rare occasion, Challenge … You need to manually approve the
-///          transaction"; 202 "Denied. The transaction has been processed but is denied by payment provider or Midtrans
-///          Fraud Detection System".
+///          transaction"; 202 "Denied. Transaction has been processed but is denied by payment provider or Midtrans'
+///          fraud detection system". https://docs.midtrans.com/reference/code-statuses has the older wording of the same
+///          codes (200 "authorize, capture, settlement, cancel, get order").
 /// [4xx]    https://docs.midtrans.com/reference/code-4xx: 407 "Expired transaction".
 /// [expire] https://docs.midtrans.com/reference/expire-transaction: the expire response carries status_code "407" with
 ///          transaction_status expire; the expire notification sample carries status_code "202".
