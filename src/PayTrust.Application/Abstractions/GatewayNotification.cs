@@ -24,6 +24,13 @@ public sealed record GatewayNotification
     /// </summary>
     public bool NeedsConfirmation { get; init; }
 
+    /// <summary>
+    /// True for a rejection that may undo a payment already made (Midtrans deny after settlement, cancel after capture —
+    /// always confirmed with the status API first): the applier records a reversal of a paid attempt's payment only for
+    /// these. Any other rejection of a paid attempt changes nothing.
+    /// </summary>
+    public bool MayReverse { get; init; }
+
     /// <summary>"xendit", "midtrans", "sandbox".</summary>
     public required string Gateway { get; init; }
 

@@ -143,6 +143,7 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
             Kind = verdict.Kind,
             MoneyOut = verdict.MoneyOut,
             NeedsConfirmation = false,
+            MayReverse = MidtransStatus.MayReverse(status),
             GatewayStatus = status!,
             Status = verdict.Report,
             GatewayTransactionId = transactionId,

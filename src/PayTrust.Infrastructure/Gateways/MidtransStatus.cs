@@ -36,8 +36,9 @@ internal static class MidtransStatus
         ("deny", _) => new(NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Declined)),
         ("cancel", _) => new(NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.CancelledByCustomer)),
         ("expire", _) => new(NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Expired)),
-        // "Unexpected error occurred during transaction processing" at Midtrans: not the customer's refusal.
-        ("failure", _) => new(NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.UnexpectedGatewayResponse)),
+        // "Unexpected error during transaction processing … mostly when the bank fails to respond", with no later change in
+        // the status cycle: final for the attempt, so a permanent code (reconciliation closes the attempt as the webhook does).
+        ("failure", _) => new(NotificationKind.Payment, PaymentStatusReport.Rejected(FailureCode.Declined)),
         ("refund" or "partial_refund", _) => new(NotificationKind.MoneyOut, PaymentStatusReport.Settled, MoneyOutKind.Refund),
         ("chargeback" or "partial_chargeback", _) => new(NotificationKind.MoneyOut, PaymentStatusReport.Settled, MoneyOutKind.Chargeback),
         _ => null,
@@ -66,5 +67,12 @@ internal static class MidtransStatus
     /// capture's cancel, so such a notification is confirmed with the status API before anything is booked.
     /// </summary>
     public static bool NeedsConfirmation(string transactionStatus, MidtransVerdict verdict) =>
-        verdict.Kind == NotificationKind.MoneyOut || transactionStatus is "deny" or "cancel";
+        verdict.Kind == NotificationKind.MoneyOut || MayReverse(transactionStatus);
+
+    /// <summary>
+    /// Whether the status can undo a payment already made: only deny (after settlement) and cancel (after capture), the
+    /// transitions the status cycle documents. An expire or failure never follows a payment, so for a paid attempt it
+    /// changes nothing, whatever transaction id its unsigned body names.
+    /// </summary>
+    public static bool MayReverse(string? transactionStatus) => transactionStatus is "deny" or "cancel";
 }

@@ -122,6 +122,7 @@ internal sealed class MidtransWebhooks : IWebhookProtocol
             Kind = verdict.Kind,
             MoneyOut = verdict.MoneyOut,
             NeedsConfirmation = MidtransStatus.NeedsConfirmation(status, verdict),
+            MayReverse = MidtransStatus.MayReverse(status),
             Gateway = Gateway,
             AttemptReference = orderId,
             // Only signed fields (order_id, status_code) and the status word make the key: a settlement replayed with a

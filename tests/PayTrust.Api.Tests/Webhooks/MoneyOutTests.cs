@@ -117,6 +117,25 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
         Assert.Equal(0, await CountAsync(factory, "SELECT amount_refunded FROM invoices WHERE id = @Id", new { Id = setup.InvoiceId }));
     }
 
+    [Theory]
+    [InlineData("expire", "202")]
+    [InlineData("failure", "202")]
+    [InlineData("expire", "407")]
+    public async Task A_signed_rejection_that_never_follows_a_payment_changes_nothing_of_a_paid_attempt(string status, string statusCode)
+    {
+        var setup = await SettledMidtransAsync();
+        var paidTransaction = factory.Midtrans.TransactionFor(setup.Reference)!.TransactionId;
+        using var gateway = factory.CreateClient();
+        var before = await SnapshotAsync(factory, setup.InvoiceId);
+        // Signed as Midtrans signs a rejection of this order (an earlier try's, say), naming the paid transaction: the
+        // signature does not cover transaction_id, and the status cycle has no expire or failure after a payment.
+        var late = Midtrans(ServerKey, setup.Reference, paidTransaction, status, statusCode, setup.Amount);
+
+        Assert.Equal(("processed", "already_closed"), await ReceiptAsync(await PostMidtransAsync(gateway, late)));
+
+        Assert.Equal(before with { WebhookEvents = before.WebhookEvents + 1 }, await SnapshotAsync(factory, setup.InvoiceId));
+    }
+
     [Fact]
     public async Task A_xendit_refund_callback_books_what_the_refund_api_states_for_the_attempts_own_invoice()
     {

@@ -131,8 +131,8 @@ public sealed class MidtransStatusTests(MidtransStandInFixture standIn) : IClass
         // [cycle] "caused by unexpected error during transaction processing … mostly it is caused when bank fails to
         // respond"; no further change is listed. Midtrans documents no status_code sample for it: 202 is the translator's
         // choice (the rejection family of [2xx]), not a documented value.
-        { "failure", null, "202", "failed:unexpected_gateway_response" },
-        { "failure", "accept", "202", "failed:unexpected_gateway_response" },
+        { "failure", null, "202", "failed:declined" },
+        { "failure", "accept", "202", "failed:declined" },
 
         // ---- money out of a settled transaction ----
         // [cycle] settlement may become "refund, chargeback, partial_refund, partial_chargeback"; refund "marked to be

@@ -99,7 +99,7 @@ public sealed class MidtransWebhooksTests
     [InlineData("cancel", "accept", "202", TxSts.RJCT, "cancelled_by_customer")]
     [InlineData("expire", "accept", "202", TxSts.RJCT, "expired")]
     [InlineData("expire", null, "407", TxSts.RJCT, "expired")]
-    [InlineData("failure", null, "202", TxSts.RJCT, "unexpected_gateway_response")]
+    [InlineData("failure", null, "202", TxSts.RJCT, "declined")]
     public void Every_transaction_status_maps_to_its_payment_status_and_verifies_with_its_status_code(
         string status, string? fraud, string statusCode, TxSts expected, string? reason)
     {

@@ -268,8 +268,8 @@ public sealed partial class MidtransStandIn : GatewayStandIn
 
     private static string StatusCode(string transactionStatus) => transactionStatus switch
     {
-        "capture" or "settlement" or "refund" or "partial_refund" or "chargeback" or "partial_chargeback" => "200",
-        "pending" or "authorize" => "201",
+        "capture" or "settlement" or "authorize" or "refund" or "partial_refund" or "chargeback" or "partial_chargeback" => "200",
+        "pending" => "201",
         "expire" => "407",
         _ => "202",
     };

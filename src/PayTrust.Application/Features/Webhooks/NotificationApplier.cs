@@ -108,7 +108,7 @@ public sealed class NotificationApplier(
             case TxSts.RJCT:
                 // A rejection of the very transaction that paid the attempt undoes the payment (Midtrans deny after
                 // settlement, cancel after capture): fully_paid stays, and the money that left is recorded as a reversal.
-                if (attemptPayment is not null)
+                if (attemptPayment is not null && notification.MayReverse)
                 {
                     return NotificationOutcome.Processed(await moneyOut.ReverseAsync(
                         invoice, attemptPayment, notification.GatewayTransactionId, notification.Status.Reason!, notification.OccurredAt, now, cancellationToken));
