@@ -47,6 +47,15 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
         Assert.Equal(kind, announced.GetProperty("payload").GetProperty("kind").GetString());
         Assert.Equal(300_000, announced.GetProperty("payload").GetProperty("amount").GetInt64());
 
+        // Finance sees it in the report: money out by kind and what is left of what was collected.
+        var now = factory.Clock.GetCurrentInstant();
+        var report = await Reports.ReportApi.GetAsync(setup.Client, now - NodaTime.Duration.FromHours(1), now + NodaTime.Duration.FromHours(2), "IDR");
+        var idr = Assert.Single(report.GetProperty("by_currency").EnumerateArray());
+        Assert.Equal((setup.Amount, 300_000L, setup.Amount - 300_000),
+            (idr.GetProperty("collected").GetInt64(), idr.GetProperty("refunded").GetInt64(), idr.GetProperty("net_collected").GetInt64()));
+        var breakdown = Assert.Single(idr.GetProperty("money_out_breakdown").EnumerateArray());
+        Assert.Equal((kind, 300_000L), (breakdown.GetProperty("kind").GetString(), breakdown.GetProperty("amount").GetInt64()));
+
         // A chargeback is logged at Critical (Serilog: Fatal): the merchant has lost the money and a dispute deadline runs.
         var critical = factory.Logs.Any(line => line.Level == LogEventLevel.Fatal && line.RenderMessage().Contains(setup.InvoiceId.ToString(), StringComparison.Ordinal));
         Assert.Equal(kind == "chargeback", critical);
