@@ -72,13 +72,15 @@ internal sealed class ReconcilePendingAttemptsHandler(
             }
         }
 
-        var session = new GatewaySession(candidate.Reference, candidate.GatewayReference, currency);
+        var session = new GatewaySession(candidate.Reference, candidate.GatewayReference, currency, candidate.ExpiresAt);
         var status = await rails.QueryStatusAsync(candidate.Gateway, session, tenantCredentials, cancellationToken);
         GatewayNotification notification;
         switch (status.Outcome)
         {
             case RailOutcome.Succeeded when status.Value is { PaidAmount: { } paid, TransactionId: { Length: > 0 } transactionId } answer:
-                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, paid.Minor, answer.PaidAt);
+                notification = Notification(
+                    candidate.Gateway, candidate.Reference, candidate.CurrencyCode, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled,
+                    paid.Minor, answer.PaidAt);
                 break;
             case RailOutcome.Succeeded:
                 // The rail contract says a paid status carries both; one that does not cannot be applied (or deduplicated).
@@ -89,7 +91,8 @@ internal sealed class ReconcilePendingAttemptsHandler(
                 // Expired, declined, cancelled: the attempt is over. The gateway has no transaction id to offer here, and
                 // none is needed: a rejection only closes the attempt, which happens once whoever reports it.
                 notification = Notification(
-                    candidate, status.Failure!.Code, $"reconcile:{candidate.Reference}", PaymentStatusReport.Rejected(status.Failure!), candidate.Amount, null);
+                    candidate.Gateway, candidate.Reference, candidate.CurrencyCode, status.Failure!.Code, $"reconcile:{candidate.Reference}",
+                    PaymentStatusReport.Rejected(status.Failure!), candidate.Amount, null);
                 break;
             case RailOutcome.Failed:
                 return status.Failure!.Code;
@@ -111,12 +114,14 @@ internal sealed class ReconcilePendingAttemptsHandler(
     private static bool IsVerdict(FailureCode failure) =>
         failure.Category == FailureCategory.Permanent && failure != FailureCode.InvalidRequest;
 
-    private static GatewayNotification Notification(
-        ReconciliationCandidate candidate, string gatewayStatus, string transactionId, PaymentStatusReport report, long amount, Instant? occurredAt) => new()
+    /// <summary>A gateway's status answer as the notification the webhook path applies (also the session sweep's, ADR 31).</summary>
+    internal static GatewayNotification Notification(
+        string gateway, string reference, string currencyCode, string gatewayStatus, string transactionId, PaymentStatusReport report, long amount,
+        Instant? occurredAt) => new()
     {
         Kind = NotificationKind.Payment,
-        Gateway = candidate.Gateway,
-        AttemptReference = candidate.Reference,
+        Gateway = gateway,
+        AttemptReference = reference,
         // Never stored (no webhook_events row is written for a status answer); set because every notification has one.
         DedupKey = $"reconcile:{transactionId}:{gatewayStatus}",
         // The id the gateway's webhook carries too (Xendit invoice id, Midtrans transaction_id): payments are unique on
@@ -125,7 +130,7 @@ internal sealed class ReconcilePendingAttemptsHandler(
         GatewayStatus = gatewayStatus,
         Status = report,
         // The status clients already refused an answer in another currency than the attempt's.
-        CurrencyCode = candidate.CurrencyCode,
+        CurrencyCode = currencyCode,
         Amount = amount,
         AmountAsReceived = amount.ToString(CultureInfo.InvariantCulture),
         OccurredAt = occurredAt,
