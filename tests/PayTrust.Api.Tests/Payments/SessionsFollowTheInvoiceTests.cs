@@ -73,6 +73,37 @@ public class SessionsFollowTheInvoiceTests(SessionsApiFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Gateway_money_that_pays_the_invoice_closes_the_other_session_left_open()
+    {
+        var merchant = await MerchantAsync("xendit");
+        var invoiceId = await merchant.InvoiceAsync();
+        var first = await PaymentApi.TakeAttemptAsync(merchant.Client, invoiceId);
+        var firstXenditId = first.GetProperty("gateway_reference").GetString()!;
+        var total = first.GetProperty("amount").GetInt64();
+        // The customer pays the first session; its callback is slow. Meanwhile part arrives by bank transfer, and the
+        // first session (no longer for what is due) cannot be closed: Xendit has it paid.
+        factory.Xendit.MarkPaid(firstXenditId);
+        await RecordBankTransferAsync(merchant.Client, invoiceId, 100_000);
+        var second = await PaymentApi.TakeAttemptAsync(merchant.Client, invoiceId);
+        var secondXenditId = second.GetProperty("gateway_reference").GetString()!;
+        Assert.Equal("PENDING", factory.Xendit.InvoiceFor(second.GetProperty("reference").GetString()!).Status);
+
+        using var anonymous = factory.CreateClient();
+        using var content = new StringContent(factory.Xendit.CallbackBody(firstXenditId), System.Text.Encoding.UTF8, "application/json");
+        content.Headers.Add("x-callback-token", merchant.CallbackToken);
+        var webhook = await HttpAssert.JsonAsync(await anonymous.PostAsync("/webhooks/xendit", content), HttpStatusCode.OK);
+
+        // The first session's money paid the invoice (and more): the second must not stay payable.
+        Assert.Equal("applied", webhook.GetProperty("outcome").GetString());
+        Assert.Equal("fully_paid", (await PaymentApi.InvoiceStateAsync(factory, invoiceId)).Status);
+        var expire = Assert.Single(factory.Xendit.Requests, request => request.PathAndQuery == $"/invoices/{secondXenditId}/expire!");
+        Assert.Equal(GatewayStandIn.BasicAuthorization(merchant.Key), expire.Authorization);
+        Assert.Equal("EXPIRED", factory.Xendit.InvoiceFor(second.GetProperty("reference").GetString()!).Status);
+        Assert.Equal(["succeeded", "expired"], (await PaymentApi.AttemptsAsync(factory, invoiceId)).Select(a => a.Status));
+        Assert.Equal(total + 100_000, (await PaymentsAsync(invoiceId)).Sum(payment => payment.Amount));
+    }
+
+    [Fact]
     public async Task Cancelling_a_midtrans_invoice_cancels_its_snap_page_with_the_tenants_own_server_key()
     {
         var merchant = await MerchantAsync("midtrans");
