@@ -273,6 +273,24 @@ public class SessionsFollowTheInvoiceTests(SessionsApiFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task A_snap_session_for_an_invoice_about_to_expire_is_opened_for_midtrans_minimum_and_the_attempt_ends_when_snap_does()
+    {
+        var merchant = await MerchantAsync("midtrans");
+        var body = InvoiceApi.OneMillionRupiah();
+        body["expires_at"] = (factory.Clock.GetCurrentInstant() + Duration.FromHours(1)).ToString();
+        var invoiceId = await merchant.InvoiceAsync(body);
+        // Two minutes before the invoice expires: Snap takes no less than five.
+        factory.Clock.Advance(Duration.FromMinutes(58));
+
+        var attempt = await PaymentApi.TakeAttemptAsync(merchant.Client, invoiceId);
+
+        var expiry = JsonDocument.Parse(factory.Midtrans.SnapFor(attempt.GetProperty("reference").GetString()!).Request.GetRawText()).RootElement.GetProperty("expiry");
+        Assert.Equal(("minute", 5L), (expiry.GetProperty("unit").GetString(), expiry.GetProperty("duration").GetInt64()));
+        Assert.Equal(factory.Clock.GetCurrentInstant() + Duration.FromMinutes(5),
+            Instant.FromDateTimeOffset(attempt.GetProperty("expires_at").GetDateTimeOffset()));
+    }
+
+    [Fact]
     public async Task A_snap_session_with_no_transaction_after_its_end_is_closed_by_reconciliation_not_polled_for_ever()
     {
         var merchant = await MerchantAsync("midtrans");
