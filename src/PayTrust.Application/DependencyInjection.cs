@@ -30,6 +30,7 @@ public static class DependencyInjection
         // Beside the Xendit and Midtrans protocols (AddGatewayClients); stateless, like them.
         services.AddSingleton<Abstractions.IWebhookProtocol, Features.Sandbox.SandboxWebhooks>();
         services.AddScoped<Features.Payments.PaymentAttemptFlow>();
+        services.AddScoped<Features.Sessions.SessionCloser>();
         services.AddScoped<Features.Payments.PaymentApplier>();
         services.AddScoped<Features.Payments.MoneyOutRecorder>();
         services.AddScoped<Features.Webhooks.NotificationApplier>();

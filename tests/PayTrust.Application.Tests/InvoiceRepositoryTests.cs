@@ -150,7 +150,7 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
         var repository = new PaymentAttemptRepository(holder);
 
         var unknownAttempt = await repository.LockHeaderAsync(ownerId, invoice.Id, Guid.NewGuid(), CancellationToken.None);
-        var (header, found) = await repository.LockHeaderAsync(ownerId, invoice.Id, attempt.Id, CancellationToken.None)
+        var (header, found, installment) = await repository.LockHeaderAsync(ownerId, invoice.Id, attempt.Id, CancellationToken.None)
             ?? throw new Xunit.Sdk.XunitException("the owner's invoice was not found");
 
         Assert.Null(unknownAttempt!.Value.Attempt);
@@ -159,6 +159,8 @@ public class InvoiceRepositoryTests(TestDatabase database) : IClassFixture<TestD
             (invoice.Id, invoice.TenantId, invoice.ExternalId, invoice.ParentInvoiceId, invoice.Status, invoice.Totals.Total, invoice.AmountPaid, invoice.Overpayment, invoice.AmountDue),
             (header.Id, header.TenantId, header.ExternalId, header.ParentInvoiceId, header.Status, header.Total, header.AmountPaid, header.Overpayment, header.AmountDue));
         Assert.Equal((invoice.ExpiresAt, invoice.UpdatedAt, (Instant?)null), (header.ExpiresAt, header.UpdatedAt, header.PaymentInitiatedAt));
+        Assert.Equal(invoice.Gateway, header.Gateway);
+        Assert.Equal(invoice.Schedule is { } schedule ? new InstallmentBalance(1, schedule.Installments[0].Amount, schedule.Installments[0].AmountPaid) : null, installment);
         await using (var other = await database.OpenAsync())
         {
             await using var otherTransaction = await other.BeginTransactionAsync();

@@ -47,7 +47,7 @@ public class PreparedStatementsTests(TestDatabase database) : IClassFixture<Test
         await new PaymentAttemptRepository(session).InsertAsync(attempt, CancellationToken.None);
         await session.CommitAsync(CancellationToken.None);
         await session.BeginAsync(CancellationToken.None);
-        var (header, found) = (await new PaymentAttemptRepository(session).LockHeaderAsync(tenantId, invoice.Id, attempt.Id, CancellationToken.None))!.Value;
+        var (header, found, _) = (await new PaymentAttemptRepository(session).LockHeaderAsync(tenantId, invoice.Id, attempt.Id, CancellationToken.None))!.Value;
         found!.Open("sbx_prepared", "https://checkout.example/prepared", Now + Duration.FromHours(1), Now);
         await new PaymentAttemptRepository(session).UpdateAsync(found, CancellationToken.None);
         Assert.True(header.MarkPaymentInitiated(Now));

@@ -1,13 +1,15 @@
 using NodaTime;
 using PayTrust.Application.Features.Reconciliation;
+using PayTrust.Application.Features.Sessions;
 
 namespace PayTrust.Api.Hosting;
 
 /// <summary>
 /// Reconciliation (spec §7.7) every PayTrust:Workers:ReconciliationIntervalSeconds (default 60), unless
 /// PayTrust:Workers:ReconciliationEnabled is false: pending attempts due for a check are asked about at their
-/// gateway (batches claimed with SKIP LOCKED, so several instances share the work), then the money invariants of
-/// invoices changed since the previous run are checked — all invoices on the first run after start.
+/// gateway (batches claimed with SKIP LOCKED, so several instances share the work), then the session sweep looks up
+/// sessions PayTrust no longer wants paid and closes them (ADR 31), then the money invariants of invoices changed since
+/// the previous run are checked — all invoices on the first run after start.
 /// </summary>
 internal sealed class ReconciliationWorker(
     IServiceScopeFactory scopes, IConfiguration configuration, IClock clock, ILogger<ReconciliationWorker> logger)
@@ -37,6 +39,9 @@ internal sealed class ReconciliationWorker(
             // Claims are made before the gateways are asked, so a batch stopped by shutdown only delays its attempts.
             await DrainAsync(
                 async mediator => (await mediator.Send(new ReconcilePendingAttempts(BatchSize, pendingAfter), CancellationToken.None)).Count,
+                BatchSize, stoppingToken);
+            await DrainAsync(
+                async mediator => (await mediator.Send(new SweepSessions(BatchSize), CancellationToken.None)).Count,
                 BatchSize, stoppingToken);
         }
         finally

@@ -34,7 +34,11 @@ public interface ICheckoutGateway
         GatewaySession session, GatewayNotification notification, GatewayCredentials? credentials, CancellationToken cancellationToken) =>
         Task.FromResult(RailResult<GatewayNotification>.Succeeded(notification));
 
-    /// <summary>Expires an open session so the customer can no longer pay it (invoice cancelled).</summary>
+    /// <summary>
+    /// Closes an open session so the customer can no longer pay it (the invoice changed, was paid elsewhere or cancelled):
+    /// Succeeded once nothing of it can be paid any more, Pending when part of it stays open until its own expiry (nothing
+    /// more can be done now), Failed when the gateway refused or could not be asked.
+    /// </summary>
     Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
 }
 
@@ -61,8 +65,12 @@ public sealed record CheckoutCustomer(string? Name, string? Email, string? Phone
 /// <summary>An open hosted session: the gateway's id for it (Xendit invoice id, Midtrans token) and where to send the customer.</summary>
 public sealed record CheckoutSession(string GatewayReference, string CheckoutUrl, Instant ExpiresAt);
 
-/// <summary>Identifies a session at the gateway: our attempt reference and the gateway's own id.</summary>
-public sealed record GatewaySession(string Reference, string? GatewayReference, Currency Currency);
+/// <summary>
+/// Identifies a session at the gateway: our attempt reference and the gateway's own id (null when the gateway's answer to
+/// the creation never reached us), and when the session ends as PayTrust asked for it, where known: a gateway that cannot
+/// tell an unused session from one that never existed (Midtrans before a payment method is chosen) judges by that.
+/// </summary>
+public sealed record GatewaySession(string Reference, string? GatewayReference, Currency Currency, Instant? ExpiresAt = null);
 
 /// <summary>
 /// What the gateway reports for an attempt: its own status word (PAID, settlement, refund, …), the amount paid if

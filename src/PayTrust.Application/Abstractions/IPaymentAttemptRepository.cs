@@ -28,10 +28,12 @@ public interface IPaymentAttemptRepository
 
     /// <summary>
     /// Locks the tenant's invoice as <see cref="LockInvoiceAsync(Guid, Guid, CancellationToken)"/> does but reads only its
-    /// header, and the one attempt (null if the invoice has no such attempt), in one round trip; null when the tenant has
-    /// no such invoice. For recording an opened checkout, which needs nothing else (ADR 21).
+    /// header, the one attempt (null if the invoice has no such attempt) and the balance of the attempt's installment — of
+    /// installment 1 for an attempt on the whole invoice; null when there is no such installment — in one round trip; null
+    /// when the tenant has no such invoice. For recording an opened checkout, which needs nothing else (ADR 21, ADR 31).
     /// </summary>
-    Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt)?> LockHeaderAsync(Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken);
+    Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt, InstallmentBalance? Installment)?> LockHeaderAsync(
+        Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken);
 
     Task InsertAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 

@@ -21,7 +21,10 @@ public interface IReconciliationRepository
     Task ScheduleNextAsync(IReadOnlyList<ReconciliationCandidate> claimed, IReadOnlyList<Instant> nextChecks, CancellationToken cancellationToken);
 }
 
-/// <summary>A pending attempt due for a look at its gateway; <see cref="ReconcileCount"/> is how often it was looked at before.</summary>
+/// <summary>
+/// A pending attempt due for a look at its gateway; <see cref="ReconcileCount"/> is how often it was looked at before, and
+/// <see cref="ExpiresAt"/> when its session ends as the gateway was asked.
+/// </summary>
 public sealed record ReconciliationCandidate(
     Guid AttemptId, Guid TenantId, Guid InvoiceId, string Reference, string Gateway, string? GatewayReference, string CurrencyCode,
-    long Amount, int ReconcileCount);
+    long Amount, int ReconcileCount, NodaTime.Instant ExpiresAt);

@@ -301,6 +301,17 @@ public sealed class Invoice
         return new PaymentDue(next.Number, next.Outstanding);
     }
 
+    /// <summary>
+    /// What a payment attempt taken now would collect — the next unpaid installment's outstanding amount, or everything
+    /// still due — whatever the time; null once the invoice takes no more payments or nothing is left to pay. An open
+    /// checkout session for anything else no longer matches the invoice (spec §7.4 step 9).
+    /// </summary>
+    public PaymentDue? OutstandingDue =>
+        !IsOpenForPayment ? null
+        : Schedule is null ? (AmountDue.Minor > 0 ? new PaymentDue(null, AmountDue) : null)
+        : Schedule.NextUnpaid is { } next ? new PaymentDue(next.Number, next.Outstanding)
+        : null;
+
     /// <summary>Whether the invoice can take money: not paid, cancelled or expired.</summary>
     public bool IsOpenForPayment => TakesPayments(Status);
 

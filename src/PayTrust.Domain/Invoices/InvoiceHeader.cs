@@ -14,7 +14,7 @@ public sealed class InvoiceHeader
     private readonly List<InvoiceEvent> _events = [];
 
     public InvoiceHeader(
-        Guid id, Guid tenantId, string? externalId, Guid? parentInvoiceId, InvoiceStatus status, Money total, Money amountPaid,
+        Guid id, Guid tenantId, string? externalId, Guid? parentInvoiceId, InvoiceStatus status, string gateway, Money total, Money amountPaid,
         Money overpayment, Instant expiresAt, Instant updatedAt, Instant? paymentInitiatedAt)
     {
         Id = id;
@@ -22,6 +22,7 @@ public sealed class InvoiceHeader
         ExternalId = externalId;
         ParentInvoiceId = parentInvoiceId;
         Status = status;
+        Gateway = gateway;
         Total = total;
         AmountPaid = amountPaid;
         Overpayment = overpayment;
@@ -32,7 +33,7 @@ public sealed class InvoiceHeader
 
     /// <summary>The header of a whole invoice, as it stands now (its events stay with the invoice).</summary>
     public static InvoiceHeader Of(Invoice invoice) => new(
-        invoice.Id, invoice.TenantId, invoice.ExternalId, invoice.ParentInvoiceId, invoice.Status, invoice.Totals.Total, invoice.AmountPaid,
+        invoice.Id, invoice.TenantId, invoice.ExternalId, invoice.ParentInvoiceId, invoice.Status, invoice.Gateway, invoice.Totals.Total, invoice.AmountPaid,
         invoice.Overpayment, invoice.ExpiresAt, invoice.UpdatedAt, invoice.PaymentInitiatedAt);
 
     public Guid Id { get; }
@@ -44,6 +45,9 @@ public sealed class InvoiceHeader
     public Guid? ParentInvoiceId { get; }
 
     public InvoiceStatus Status { get; private set; }
+
+    /// <summary>The gateway payments are taken through (a draft's may change).</summary>
+    public string Gateway { get; }
 
     public Money Total { get; }
 
@@ -88,4 +92,10 @@ public sealed class InvoiceHeader
 
     /// <summary>Called by the repository once the change and its events are written.</summary>
     public void MarkSaved() => _events.Clear();
+}
+
+/// <summary>One installment's amount and what is applied to it, read beside an <see cref="InvoiceHeader"/>.</summary>
+public sealed record InstallmentBalance(int Number, Money Amount, Money AmountPaid)
+{
+    public Money Outstanding => AmountPaid >= Amount ? Money.Zero(Amount.Currency) : Amount - AmountPaid;
 }

@@ -123,6 +123,49 @@ public sealed class PaymentAttempt
         Status == PaymentAttemptStatus.Pending && InstallmentNumber == due.InstallmentNumber && Amount == due.Amount
         && ExpiresAt - now > ReuseMargin;
 
+    /// <summary>
+    /// Whether this attempt collects exactly what the invoice asks for now, through the invoice's gateway: the same
+    /// installment (or the whole invoice) and the same amount. An open session that does not is closed (spec §7.4 step 9).
+    /// </summary>
+    public bool MatchesDue(PaymentDue? due, string gateway) =>
+        due is { } now && InstallmentNumber == now.InstallmentNumber && Amount == now.Amount && Gateway == gateway;
+
+    /// <summary>
+    /// <see cref="MatchesDue"/> judged from the invoice's header and one installment row: this attempt's installment, or
+    /// installment 1 for an attempt on the whole invoice (any row there means the invoice is now paid in installments).
+    /// Installments are paid in order and a paid one never becomes unpaid again, so an installment that was the next
+    /// unpaid one when the attempt was taken and still has something outstanding is still the next unpaid one.
+    /// </summary>
+    public bool StillDueOn(InvoiceHeader invoice, InstallmentBalance? installment)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        if (!Invoice.TakesPayments(invoice.Status) || invoice.Gateway != Gateway)
+        {
+            return false;
+        }
+
+        return InstallmentNumber is null
+            ? installment is null && invoice.AmountDue == Amount
+            : installment is { } due && due.Number == InstallmentNumber && due.Outstanding == Amount;
+    }
+
+    /// <summary>
+    /// The gateway opened a session for this attempt that is not to be paid after all (the invoice closed or changed
+    /// meanwhile, or the attempt was given up): the session's reference is kept so it can be closed at the gateway, and
+    /// an attempt still being created expires. A given-up attempt keeps its status.
+    /// </summary>
+    public void DiscardSession(string gatewayReference, Instant now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gatewayReference);
+        GatewayReference ??= gatewayReference;
+        if (Status == PaymentAttemptStatus.Creating)
+        {
+            Status = PaymentAttemptStatus.Expired;
+        }
+
+        UpdatedAt = now;
+    }
+
     /// <summary>The gateway opened the session.</summary>
     public void Open(string gatewayReference, string checkoutUrl, Instant expiresAt, Instant now)
     {

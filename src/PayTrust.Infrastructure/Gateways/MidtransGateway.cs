@@ -10,15 +10,30 @@ using PayTrust.Domain.Payments;
 namespace PayTrust.Infrastructure.Gateways;
 
 /// <summary>
-/// Midtrans Snap for checkout and the Core API for status and expiry (spec §7.3). IDR only. Midtrans often
-/// answers HTTP 200 with its own <c>status_code</c> in the body, so that code, when present, decides.
+/// Midtrans Snap for checkout and closing, the Core API for status and expiry (spec §7.3, ADR 31). IDR only. Midtrans
+/// often answers HTTP 200 with its own <c>status_code</c> in the body, so that code, when present, decides.
 /// </summary>
-public sealed class MidtransGateway(HttpClient http, IConfiguration configuration) : ICheckoutGateway
+public sealed class MidtransGateway(HttpClient http, IConfiguration configuration, IClock clock) : ICheckoutGateway
 {
     public const string GatewayCode = "midtrans";
 
     /// <summary>Midtrans rejects longer item names (item_details.name is String(50)).</summary>
     public const int MaxItemNameLength = 50;
+
+    /// <summary>
+    /// The shortest and longest Snap expiry Midtrans accepts, 5 minutes and 7 days ("Expire a Snap Session",
+    /// docs.midtrans.com/reference/expire-a-snap-session): a session is opened for the time asked, brought into that range.
+    /// </summary>
+    public static readonly Duration MinSnapExpiry = Duration.FromMinutes(5);
+
+    public static readonly Duration MaxSnapExpiry = Duration.FromDays(7);
+
+    /// <summary>
+    /// How long after a Snap session's end a status 404 (no Core transaction) counts as "expired, never paid" rather than
+    /// "not paid yet": the end PayTrust recorded for a session whose creation answer was lost may lie up to
+    /// <see cref="MinSnapExpiry"/> before the one sent, and Midtrans' clock and ours may differ a little.
+    /// </summary>
+    public static readonly Duration NotFoundAfterExpiryMargin = Duration.FromMinutes(5);
 
     private static readonly DateTimeZone Jakarta = DateTimeZoneProviders.Tzdb["Asia/Jakarta"];
     private static readonly OffsetDateTimePattern StartTimePattern = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd HH':'mm':'ss o<+HHmm>");
@@ -45,7 +60,7 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
             return RailResult<CheckoutSession>.Failed(FailureCode.InvalidRequest, "item_details do not sum to gross_amount");
         }
 
-        var minutes = Math.Max(1, (long)Math.Floor((request.ExpiresAt - request.Now).TotalMinutes));
+        var (startTime, minutes, endsAt) = SnapExpiry(request.Now, request.ExpiresAt);
         var body = new SnapTransaction(
             new TransactionDetails(request.Reference, request.Amount.Minor),
             request.Items.Count == 0
@@ -53,7 +68,7 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
                 : request.Items.Select((item, index) => new ItemDetail(
                     (index + 1).ToString(CultureInfo.InvariantCulture), item.UnitPrice.Minor, item.Quantity, Truncate(item.Name))).ToArray(),
             CustomerDetails(request.Customer),
-            new Expiry(StartTime(request.Now), "minute", minutes),
+            new Expiry(startTime, "minute", minutes),
             new Callbacks(request.SuccessRedirectUrl));
 
         using var message = GatewayHttp.Request(HttpMethod.Post, SnapUrl(credentials!, "/snap/v1/transactions"), key, body);
@@ -65,7 +80,7 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
 
         var root = reply.Root!.Value;
         return root.String("token") is { Length: > 0 } token && root.String("redirect_url") is { Length: > 0 } url
-            ? RailResult<CheckoutSession>.Succeeded(new CheckoutSession(token, url, request.ExpiresAt))
+            ? RailResult<CheckoutSession>.Succeeded(new CheckoutSession(token, url, endsAt))
             : RailResult<CheckoutSession>.Failed(FailureCode.UnexpectedGatewayResponse, "snap answer without token or redirect_url");
     }
 
@@ -84,10 +99,16 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
             return failure;
         }
 
-        // No transaction yet: the Snap token exists but the customer has not chosen a payment method.
-        return code == 404
-            ? RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus("not_found", null, null, null))
-            : StatusOf(reply.Root!.Value, session.Currency);
+        if (code != 404)
+        {
+            return StatusOf(reply.Root!.Value, session.Currency);
+        }
+
+        // No Core transaction: the customer has not chosen a payment method on the Snap page (yet). Once the page has
+        // ended that can never change — nothing was paid and nothing can be — so the session is over, not pending for ever.
+        return session.ExpiresAt is { } end && clock.GetCurrentInstant() >= end + NotFoundAfterExpiryMargin
+            ? RailResult<GatewayPaymentStatus>.Failed(FailureCode.Expired, "no transaction by the end of the snap session")
+            : RailResult<GatewayPaymentStatus>.Pending(new GatewayPaymentStatus("not_found", null, null, null));
     }
 
     /// <summary>
@@ -157,12 +178,34 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
         });
     }
 
+    /// <summary>
+    /// A Snap session has two parts, closed in turn (ADR 31). The page, by its token: <c>POST {snap}/snap/v1/transactions/{token}/cancel</c>
+    /// ("Cancel a Snap page session via API", docs.midtrans.com/reference/cancel-a-snap-session), after which the customer
+    /// can no longer pay on it. Then the Core transaction the customer may already have started there (a virtual account
+    /// number, a QR code), which outlives the page: <c>POST {core}/v2/{order_id}/expire</c>. Expire rather than cancel,
+    /// because Midtrans expires only a pending transaction, whereas cancel also voids a captured card payment — money
+    /// the customer has paid, which PayTrust applies rather than undoes. Succeeded once neither part can be paid; Pending
+    /// when the page's token is unknown (its creation answer was lost): the page then stays open until its own expiry.
+    /// </summary>
     public async Task<RailResult<GatewaySession>> ExpireSessionAsync(GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (ServerKey(credentials) is not { } key)
         {
             return RailResult<GatewaySession>.Failed(FailureCode.CredentialsMissing, "midtrans server key not set");
+        }
+
+        var pageClosed = false;
+        if (session.GatewayReference is { Length: > 0 } token)
+        {
+            var (page, failed) = await CancelSnapAsync(token, credentials!, key, cancellationToken);
+            if (failed is not null)
+            {
+                return failed;
+            }
+
+            // "Transaction is on progress": the customer started a payment there, so the Core transaction decides.
+            pageClosed = page != SnapCancel.InProgress;
         }
 
         using var message = GatewayHttp.Request(HttpMethod.Post, CoreUrl(credentials!, $"/v2/{Uri.EscapeDataString(session.Reference)}/expire"), key);
@@ -174,13 +217,78 @@ public sealed class MidtransGateway(HttpClient http, IConfiguration configuratio
 
         return code switch
         {
-            // Nothing to expire in the Core API yet; the Snap page itself stays open until its own expiry
-            // (there is no API to revoke a Snap token), so the expiry is pending, not done.
-            404 => RailResult<GatewaySession>.Pending(session),
+            // No Core transaction: closed if the page is; otherwise the page stays open until its own expiry.
+            404 => pageClosed ? RailResult<GatewaySession>.Succeeded(session) : RailResult<GatewaySession>.Pending(session),
             _ when reply.Root!.Value.String("transaction_status") == "expire" || code == 407 => RailResult<GatewaySession>.Succeeded(session),
             _ => RailResult<GatewaySession>.Failed(FailureCode.UnexpectedGatewayResponse, $"expire answered status_code {code}"),
         };
     }
+
+    /// <summary>
+    /// The Snap expiry to send for a session asked to run from <paramref name="now"/> to <paramref name="expiresAt"/>: its start
+    /// time (Jakarta, whole seconds), whole minutes within Midtrans' range, and the end that makes, which is what the attempt records.
+    /// </summary>
+    internal static (string StartTime, long Minutes, Instant EndsAt) SnapExpiry(Instant now, Instant expiresAt)
+    {
+        var start = Instant.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var minutes = Math.Clamp((long)Math.Floor((expiresAt - start).TotalMinutes), (long)MinSnapExpiry.TotalMinutes, (long)MaxSnapExpiry.TotalMinutes);
+        return (StartTime(start), minutes, start + Duration.FromMinutes(minutes));
+    }
+
+    private enum SnapCancel
+    {
+        /// <summary>Cancelled now, or before.</summary>
+        Closed,
+        /// <summary>Midtrans knows no such token (it ended, or never was): nothing of the page is open.</summary>
+        NotFound,
+        /// <summary>A payment has been started on the page; the Core transaction is what is left to close.</summary>
+        InProgress,
+    }
+
+    /// <summary>
+    /// Cancels the Snap page. Midtrans documents the answers by their bodies — <c>{"canceled_at": …}</c>, or
+    /// <c>error_messages</c> "token already canceled", "Transaction is on progress", "token not found" — not by their HTTP
+    /// statuses, so the body decides; any other answer is a failure by its status.
+    /// </summary>
+    private async Task<(SnapCancel Result, RailResult<GatewaySession>? Failure)> CancelSnapAsync(
+        string token, GatewayCredentials credentials, string key, CancellationToken cancellationToken)
+    {
+        using var message = GatewayHttp.Request(HttpMethod.Post, SnapUrl(credentials, $"/snap/v1/transactions/{Uri.EscapeDataString(token)}/cancel"), key);
+        using var reply = await GatewayHttp.SendAsync(http, message, cancellationToken);
+        if (reply.Failure is { } failed)
+        {
+            return (default, RailResult<GatewaySession>.Failed(failed, reply.Detail!));
+        }
+
+        if (reply.IsSuccessStatus && reply.Root?.String("canceled_at") is { Length: > 0 })
+        {
+            return (SnapCancel.Closed, null);
+        }
+
+        var messages = ErrorMessages(reply);
+        if (messages.Contains("already cancel", StringComparison.OrdinalIgnoreCase))
+        {
+            return (SnapCancel.Closed, null);
+        }
+
+        if (messages.Contains("on progress", StringComparison.OrdinalIgnoreCase))
+        {
+            return (SnapCancel.InProgress, null);
+        }
+
+        if (messages.Contains("not found", StringComparison.OrdinalIgnoreCase))
+        {
+            return (SnapCancel.NotFound, null);
+        }
+
+        var code = reply.IsSuccessStatus ? FailureCode.UnexpectedGatewayResponse : GatewayHttp.ForStatus(reply.Status);
+        return (default, RailResult<GatewaySession>.Failed(code, $"snap cancel answered HTTP {reply.Status}"));
+    }
+
+    private static string ErrorMessages(GatewayReply reply) =>
+        reply.Root is { } root && root.TryGetProperty("error_messages", out var list) && list.ValueKind == JsonValueKind.Array
+            ? string.Join(" | ", list.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.String).Select(item => item.GetString()))
+            : "";
 
     /// <summary>
     /// The status answer read by <see cref="MidtransStatus"/>, the notifications' translator: paid → Succeeded; pending,

@@ -75,7 +75,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     // Recording an opened checkout (ADR 21) reads only the invoice's header: these columns of invoices i, in
     // HeaderRow's order (PaymentAttemptRepository locks them with the attempt joined after them, ADR 25).
     internal const string HeaderColumns = """
-        i.id, i.tenant_id, i.external_id, i.parent_invoice_id, i.status, i.currency_code, i.total_amount, i.amount_paid,
+        i.id, i.tenant_id, i.external_id, i.parent_invoice_id, i.status, i.currency_code, i.gateway, i.total_amount, i.amount_paid,
         i.overpayment_amount, i.expires_at, i.updated_at, i.payment_initiated_at
         """;
 
@@ -281,7 +281,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
         var row = Header.Read(reader);
         var currency = Currency.Parse(row.CurrencyCode);
         return new InvoiceHeader(
-            row.Id, row.TenantId, row.ExternalId, row.ParentInvoiceId, StatusNames.Parse(row.Status), new Money(row.TotalAmount, currency),
+            row.Id, row.TenantId, row.ExternalId, row.ParentInvoiceId, StatusNames.Parse(row.Status), row.Gateway, new Money(row.TotalAmount, currency),
             new Money(row.AmountPaid, currency), new Money(row.OverpaymentAmount, currency), row.ExpiresAt.ToInstantUtc(),
             row.UpdatedAt.ToInstantUtc(), row.PaymentInitiatedAt?.ToInstantUtc());
     }
@@ -519,7 +519,7 @@ internal sealed class InvoiceRepository(DbSession session) : IInvoiceRepository
     }
 
     private sealed record HeaderRow(
-        Guid Id, Guid TenantId, string? ExternalId, Guid? ParentInvoiceId, string Status, string CurrencyCode, long TotalAmount,
+        Guid Id, Guid TenantId, string? ExternalId, Guid? ParentInvoiceId, string Status, string CurrencyCode, string Gateway, long TotalAmount,
         long AmountPaid, long OverpaymentAmount, DateTime ExpiresAt, DateTime UpdatedAt, DateTime? PaymentInitiatedAt);
 
     private sealed record InvoiceRow(

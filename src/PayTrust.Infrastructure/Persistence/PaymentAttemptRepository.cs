@@ -41,10 +41,13 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // usually updates it; every other writer of an attempt locks the invoice first, so none holds the attempt's row
     // while it waits for the invoice (ADR 25). An id that is not there takes a gap lock instead; the one caller
     // passes the attempt it reserved.
+    // The attempt's installment (installment 1 for an attempt on the whole invoice) is joined by its primary key, so the
+    // check that the attempt still asks for what is due (ADR 31) costs one row, not the schedule.
     internal const string LockHeaderWithAttemptSql = $"""
-        SELECT {InvoiceRepository.HeaderColumns}, {Columns}
+        SELECT {InvoiceRepository.HeaderColumns}, {Columns}, s.number, s.amount, s.amount_paid
         FROM invoices i FORCE INDEX (ux_invoices_tenant_id)
         LEFT JOIN payment_attempts a ON a.id = @AttemptId AND a.tenant_id = i.tenant_id AND a.invoice_id = i.id
+        LEFT JOIN invoice_installments s ON s.invoice_id = i.id AND s.number = COALESCE(a.installment_number, 1)
         WHERE i.tenant_id = @TenantId AND i.id = @Id FOR UPDATE;
         """;
 
@@ -55,7 +58,9 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     // The rows read from these statements (RowParser: made once, not once per payment). LockedAttempts serves both
     // statements that begin with LockWithAttemptsSql; RecordedAttempt starts after the header's columns.
     private static readonly RowParser<AttemptRow> LockedAttempts = new();
-    private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount);
+    private static readonly int AttemptColumnCount = Columns.Split(',').Length;
+    private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount, AttemptColumnCount);
+    private static readonly int InstallmentColumn = InvoiceRepository.HeaderColumnCount + AttemptColumnCount;
     private static readonly RowParser<PaymentRepository.PaymentRow> TransactionPayment = new();
 
     internal const string InsertSql = """
@@ -86,7 +91,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         return invoice is null ? null : new InvoiceAttempts(invoice, all);
     }
 
-    public async Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt)?> LockHeaderAsync(
+    public async Task<(InvoiceHeader Invoice, PaymentAttempt? Attempt, InstallmentBalance? Installment)?> LockHeaderAsync(
         Guid tenantId, Guid invoiceId, Guid attemptId, CancellationToken cancellationToken)
     {
         await using var reader = await session.ExecuteReaderAsync(
@@ -96,10 +101,15 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
             return null;
         }
 
-        // The header's columns come first; the attempt's are all null when the invoice has no such attempt.
+        // The header's columns come first, then the attempt's and the installment's, each all null when there is no such row.
         var invoice = InvoiceRepository.ReadHeader(reader);
         var attempt = reader.IsDBNull(InvoiceRepository.HeaderColumnCount) ? null : Restore(RecordedAttempt.Read(reader));
-        return (invoice, attempt);
+        var installment = reader.IsDBNull(InstallmentColumn)
+            ? null
+            : new InstallmentBalance(
+                reader.GetInt32(InstallmentColumn), new Money(reader.GetInt64(InstallmentColumn + 1), invoice.Total.Currency),
+                new Money(reader.GetInt64(InstallmentColumn + 2), invoice.Total.Currency));
+        return (invoice, attempt, installment);
     }
 
     /// <summary>The invoice and its attempts from <see cref="LockWithAttemptsSql"/>; leaves the reader on the result set after them.</summary>

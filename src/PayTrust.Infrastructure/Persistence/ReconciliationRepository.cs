@@ -1,6 +1,7 @@
 using Dapper;
 using NodaTime;
 using PayTrust.Application.Abstractions;
+using PayTrust.Application.Common;
 
 namespace PayTrust.Infrastructure.Persistence;
 
@@ -13,7 +14,8 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
     // instance is claiming, and over attempts a webhook is changing right now (they will be due again later).
     private const string LockDueSql = """
         SELECT id AS AttemptId, tenant_id AS TenantId, invoice_id AS InvoiceId, reference AS Reference, gateway AS Gateway,
-               gateway_reference AS GatewayReference, currency_code AS CurrencyCode, amount AS Amount, reconcile_count AS ReconcileCount
+               gateway_reference AS GatewayReference, currency_code AS CurrencyCode, amount AS Amount, reconcile_count AS ReconcileCount,
+               expires_at AS ExpiresAt
         FROM payment_attempts
         WHERE status = 'pending' AND gateway <> @ExcludedGateway
           AND (next_reconcile_at <= @Now OR (next_reconcile_at IS NULL AND created_at <= @FirstCheckBefore))
@@ -32,10 +34,12 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
         Instant now, Instant firstCheckBefore, string excludedGateway, int limit, CancellationToken cancellationToken)
     {
         var connection = await session.GetConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ReconciliationCandidate>(new CommandDefinition(
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             LockDueSql, new { Now = now, FirstCheckBefore = firstCheckBefore, ExcludedGateway = excludedGateway, Limit = limit },
             cancellationToken: cancellationToken));
-        return rows.ToArray();
+        return rows.Select(row => new ReconciliationCandidate(
+            row.AttemptId, row.TenantId, row.InvoiceId, row.Reference, row.Gateway, row.GatewayReference, row.CurrencyCode, row.Amount,
+            row.ReconcileCount, row.ExpiresAt.ToInstantUtc())).ToArray();
     }
 
     public async Task ScheduleNextAsync(IReadOnlyList<ReconciliationCandidate> claimed, IReadOnlyList<Instant> nextChecks, CancellationToken cancellationToken)
@@ -56,4 +60,8 @@ internal sealed class ReconciliationRepository(IDbSession session) : IReconcilia
         var parameters = claimed.Select((candidate, index) => new { Id = candidate.AttemptId, candidate.TenantId, Next = nextChecks[index] });
         await connection.ExecuteAsync(new CommandDefinition(ScheduleSql, parameters, cancellationToken: cancellationToken));
     }
+
+    private sealed record Row(
+        Guid AttemptId, Guid TenantId, Guid InvoiceId, string Reference, string Gateway, string? GatewayReference, string CurrencyCode,
+        long Amount, int ReconcileCount, DateTime ExpiresAt);
 }

@@ -31,9 +31,13 @@ internal sealed class GatewayClients : IAsyncDisposable
         };
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<IClock>(Clock);
         services.AddGatewayClients();
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
+
+    /// <summary>The clock the clients read (Midtrans judges a session's end by it); starts at <see cref="Now"/>.</summary>
+    public NodaTime.Testing.FakeClock Clock { get; } = new(Now);
 
     public ICheckoutGateway Xendit => Gateway("xendit");
 

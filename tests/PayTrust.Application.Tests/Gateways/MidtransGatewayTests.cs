@@ -3,6 +3,7 @@ using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
+using PayTrust.Infrastructure.Gateways;
 using PayTrust.Testing.GatewayStandIns;
 using static PayTrust.Application.Tests.Gateways.GatewayClients;
 using static PayTrust.Application.Tests.Gateways.XenditGatewayTests;
@@ -315,6 +316,125 @@ public sealed class MidtransGatewayTests : IAsyncLifetime
 
         AssertFailed(result, FailureCode.InvalidRequest, "HTTP 412");
         Assert.Equal("settlement", midtrans.TransactionFor(OrderId)!.TransactionStatus);
+    }
+
+    [Theory]
+    // Asked for 2 minutes: Midtrans takes no less than 5, and the session ends when the 5 minutes sent end.
+    [InlineData(2 * 60, 5)]
+    [InlineData(90 * 60 + 59, 90)]
+    // Asked for 30 days: Midtrans takes no more than 7 days (10,080 minutes).
+    [InlineData(30 * 24 * 3600, 7 * 24 * 60)]
+    public async Task The_snap_expiry_is_clamped_to_Midtrans_range_and_the_session_ends_when_the_expiry_sent_ends(int askedSeconds, long sentMinutes)
+    {
+        var request = Request(new Money(150_000, Currency.IDR)) with { ExpiresAt = Now + Duration.FromSeconds(askedSeconds) };
+
+        var result = await clients.Midtrans.CreateSessionAsync(request, MidtransCredentials(), CancellationToken.None);
+
+        Assert.Equal(RailOutcome.Succeeded, result.Outcome);
+        var expiry = JsonDocument.Parse(Assert.Single(midtrans.CreationBodies)).RootElement.GetProperty("expiry");
+        Assert.Equal(("2026-01-05 17:30:15 +0700", "minute", sentMinutes),
+            (expiry.GetProperty("start_time").GetString(), expiry.GetProperty("unit").GetString(), expiry.GetProperty("duration").GetInt64()));
+        Assert.Equal(Now + Duration.FromMinutes(sentMinutes), result.Value!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Closing_a_session_cancels_its_snap_page_with_the_server_key_and_expires_any_core_transaction()
+    {
+        var session = await OpenAsync();
+
+        var result = await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials(), CancellationToken.None);
+
+        Assert.Equal(RailOutcome.Succeeded, result.Outcome);
+        var token = midtrans.SnapFor(OrderId).Token;
+        Assert.Equal(
+            [("POST", $"/snap/v1/transactions/{token}/cancel"), ("POST", $"/v2/{OrderId}/expire")],
+            midtrans.Requests.Skip(1).Select(request => (request.Method, request.PathAndQuery)));
+        Assert.All(midtrans.Requests, request => Assert.Equal(MidtransStandIn.BasicAuthorization(MidtransKey), request.Authorization));
+        Assert.NotNull(midtrans.SnapFor(OrderId).CanceledAt);
+        Assert.Throws<InvalidOperationException>(() => midtrans.SetTransactionStatus(OrderId, "pending"));
+    }
+
+    [Fact]
+    public async Task A_payment_started_on_the_page_is_expired_in_the_core_api_when_snap_says_it_is_in_progress()
+    {
+        var session = await OpenAsync();
+        midtrans.SetTransactionStatus(OrderId, "pending");
+
+        var result = await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials(), CancellationToken.None);
+
+        Assert.Equal(RailOutcome.Succeeded, result.Outcome);
+        Assert.Null(midtrans.SnapFor(OrderId).CanceledAt);
+        Assert.Equal("expire", midtrans.TransactionFor(OrderId)!.TransactionStatus);
+    }
+
+    [Fact]
+    public async Task A_page_cancelled_before_is_closed_and_a_paid_transaction_is_never_undone()
+    {
+        var session = await OpenAsync();
+        Assert.Equal(RailOutcome.Succeeded, (await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials(), CancellationToken.None)).Outcome);
+
+        var again = await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials(), CancellationToken.None);
+
+        Assert.Equal(RailOutcome.Succeeded, again.Outcome);
+        var paidSession = await OpenAsync("att_paid");
+        midtrans.SetTransactionStatus("att_paid", "settlement");
+        var paid = await clients.Midtrans.ExpireSessionAsync(paidSession, MidtransCredentials(), CancellationToken.None);
+        AssertFailed(paid, FailureCode.InvalidRequest, "HTTP 412");
+        Assert.Equal("settlement", midtrans.TransactionFor("att_paid")!.TransactionStatus);
+    }
+
+    [Fact]
+    public async Task Another_accounts_server_key_can_neither_cancel_the_page_nor_see_the_order()
+    {
+        const string otherKey = "SB-Mid-server-another-merchant-0002";
+        midtrans.AcceptKey(otherKey);
+        var session = await OpenAsync();
+        midtrans.SetTransactionStatus(OrderId, "pending");
+
+        var closed = await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials(otherKey), CancellationToken.None);
+        var status = await clients.Midtrans.GetStatusAsync(session, MidtransCredentials(otherKey), CancellationToken.None);
+
+        // Not found for that account: its page is not cancelled and its transaction stays pending.
+        Assert.Equal(RailOutcome.Succeeded, closed.Outcome);
+        Assert.Null(midtrans.SnapFor(OrderId).CanceledAt);
+        Assert.Equal("pending", midtrans.TransactionFor(OrderId)!.TransactionStatus);
+        Assert.Equal(RailOutcome.Pending, status.Outcome);
+        Assert.Equal("not_found", status.Value!.GatewayStatus);
+    }
+
+    [Fact]
+    public async Task A_wrong_server_key_is_refused_by_snap_cancel()
+    {
+        var session = await OpenAsync();
+
+        var result = await clients.Midtrans.ExpireSessionAsync(session, MidtransCredentials("SB-Mid-server-wrong"), CancellationToken.None);
+
+        AssertFailed(result, FailureCode.CredentialsInvalid, "snap cancel answered HTTP 401");
+        Assert.Null(midtrans.SnapFor(OrderId).CanceledAt);
+    }
+
+    [Fact]
+    public async Task No_transaction_once_the_snap_session_has_ended_is_an_expired_session_not_a_pending_one()
+    {
+        var session = await OpenAsync();
+
+        clients.Clock.Reset(session.ExpiresAt!.Value + MidtransGateway.NotFoundAfterExpiryMargin - Duration.FromSeconds(1));
+        var before = await clients.Midtrans.GetStatusAsync(session, MidtransCredentials(), CancellationToken.None);
+        clients.Clock.Reset(session.ExpiresAt!.Value + MidtransGateway.NotFoundAfterExpiryMargin);
+        var after = await clients.Midtrans.GetStatusAsync(session, MidtransCredentials(), CancellationToken.None);
+
+        Assert.Equal(RailOutcome.Pending, before.Outcome);
+        AssertFailed(after, FailureCode.Expired, "no transaction by the end of the snap session");
+        // A session whose end is unknown is never judged by it.
+        Assert.Equal(RailOutcome.Pending, (await clients.Midtrans.GetStatusAsync(session with { ExpiresAt = null }, MidtransCredentials(), CancellationToken.None)).Outcome);
+    }
+
+    /// <summary>Opens a session and returns it as an attempt records it: with the token and the end Snap was sent.</summary>
+    private async Task<GatewaySession> OpenAsync(string orderId = OrderId)
+    {
+        var created = await clients.Midtrans.CreateSessionAsync(Request(new Money(150_000, Currency.IDR), reference: orderId), MidtransCredentials(), CancellationToken.None);
+        Assert.Equal(RailOutcome.Succeeded, created.Outcome);
+        return new GatewaySession(orderId, created.Value!.GatewayReference, Currency.IDR, created.Value.ExpiresAt);
     }
 
     private async Task CreateAsync()

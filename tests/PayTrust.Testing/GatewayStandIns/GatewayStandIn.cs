@@ -22,18 +22,31 @@ public abstract class GatewayStandIn : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Func<HttpContext, Task<bool>>> script = new();
     private readonly ConcurrentQueue<ReceivedRequest> received = new();
+    private readonly ConcurrentDictionary<string, string> accounts = new(StringComparer.Ordinal);
     private WebApplication? app;
     private TaskCompletionSource? gate;
     private int creations;
+    private long lateAnswer;
 
     protected GatewayStandIn(string acceptedKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(acceptedKey);
         AcceptedKey = acceptedKey;
+        AcceptKey(acceptedKey);
     }
 
-    /// <summary>The key whose Basic credentials ("key:") the stand-in accepts.</summary>
+    /// <summary>The key whose Basic credentials ("key:") the stand-in accepts first.</summary>
     public string AcceptedKey { get; }
+
+    /// <summary>
+    /// Accepts another merchant account's key as well. Each account sees only what was created with its own key, as at the
+    /// real gateways: a session created with one key is not found with another.
+    /// </summary>
+    public void AcceptKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        accounts[BasicAuthorization(key)] = key;
+    }
 
     /// <summary>http://127.0.0.1:{port}, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -67,6 +80,12 @@ public abstract class GatewayStandIn : IAsyncDisposable
         await Task.Delay(delay, context.RequestAborted);
         return false;
     });
+
+    /// <summary>
+    /// The next creation is carried out at once but answered only after <paramref name="delay"/>: longer than the client's
+    /// timeout, it makes a session that exists at the gateway although the client never heard of it.
+    /// </summary>
+    public void CreateButAnswerLate(TimeSpan delay) => Interlocked.Exchange(ref lateAnswer, delay.Ticks);
 
     /// <summary>From now on, creation calls are counted and then held until <see cref="ReleaseCreations"/>.</summary>
     public void HoldCreations() => Interlocked.Exchange(ref gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -113,8 +132,10 @@ public abstract class GatewayStandIn : IAsyncDisposable
     /// <summary>The gateway's own behaviour for a request that no script intercepted.</summary>
     protected abstract Task HandleAsync(HttpContext context, string body);
 
-    protected bool IsAuthorized(HttpRequest request) =>
-        string.Equals(request.Headers.Authorization.ToString(), BasicAuthorization(AcceptedKey), StringComparison.Ordinal);
+    protected bool IsAuthorized(HttpRequest request) => KeyOf(request) is not null;
+
+    /// <summary>The accepted key the request's Basic credentials carry, or null.</summary>
+    protected string? KeyOf(HttpRequest request) => accounts.GetValueOrDefault(request.Headers.Authorization.ToString());
 
     protected static async Task WriteJsonAsync(HttpContext context, int status, object body)
     {
@@ -153,6 +174,17 @@ public abstract class GatewayStandIn : IAsyncDisposable
             // One scripted step per request, so "next" means the next request.
             if (script.TryDequeue(out var step) && await step(context))
             {
+                return;
+            }
+
+            if (isCreation && Interlocked.Exchange(ref lateAnswer, 0) is var late and > 0)
+            {
+                var answer = context.Response.Body;
+                context.Response.Body = new MemoryStream();
+                await HandleAsync(context, body);
+                await Task.Delay(TimeSpan.FromTicks(late), context.RequestAborted);
+                context.Response.Body.Position = 0;
+                await context.Response.Body.CopyToAsync(answer, context.RequestAborted);
                 return;
             }
 

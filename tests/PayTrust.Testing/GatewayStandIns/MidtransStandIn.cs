@@ -8,9 +8,12 @@ namespace PayTrust.Testing.GatewayStandIns;
 
 /// <summary>
 /// Midtrans as the client sees it, Snap and Core API on one server: <c>POST /snap/v1/transactions</c> (201
-/// <c>{token, redirect_url}</c>, errors <c>{"error_messages": […]}</c>), <c>GET /v2/{order_id}/status</c> and
-/// <c>POST /v2/{order_id}/expire</c> (answers carry <c>status_code</c> in the body). A Snap token alone is not a
-/// Core transaction: status and expire answer 404 "Transaction doesn't exist." until the test sets a status.
+/// <c>{token, redirect_url}</c>, errors <c>{"error_messages": […]}</c>), <c>POST /snap/v1/transactions/{token}/cancel</c>
+/// (<c>{canceled_at}</c>, or the documented error messages "token not found", "token already canceled", "Transaction is on
+/// progress" — Midtrans documents their bodies, not their HTTP statuses: here 404 for the first, 412 for the others),
+/// <c>GET /v2/{order_id}/status</c> and <c>POST /v2/{order_id}/expire</c> (answers carry <c>status_code</c> in the body).
+/// A Snap token alone is not a Core transaction: status and expire answer 404 "Transaction doesn't exist." until the test
+/// sets a status. Each server key is one merchant account, which sees only its own tokens and orders.
 /// </summary>
 public sealed partial class MidtransStandIn : GatewayStandIn
 {
@@ -44,6 +47,11 @@ public sealed partial class MidtransStandIn : GatewayStandIn
     /// </summary>
     public void SetTransactionStatus(string orderId, string transactionStatus, string? fraudStatus = null, string? grossAmount = null, DateTimeOffset? at = null)
     {
+        if (snaps.TryGetValue(orderId, out var page) && page.CanceledAt is not null && !transactions.ContainsKey(orderId))
+        {
+            throw new InvalidOperationException($"The Snap page of {orderId} was cancelled: the customer cannot start a payment on it.");
+        }
+
         var gross = grossAmount
             ?? (snaps.TryGetValue(orderId, out var snap) ? snap.GrossAmount.ToString("0.00", CultureInfo.InvariantCulture) : throw new InvalidOperationException($"No Snap transaction {orderId}."));
         var moment = at ?? DateTimeOffset.UtcNow;
@@ -81,7 +89,9 @@ public sealed partial class MidtransStandIn : GatewayStandIn
         var transaction = transactions[orderId];
         var statusCode = StatusCode(transaction.TransactionStatus);
         var body = Render(transaction, statusCode, "midtrans payment notification");
-        var signed = System.Text.Encoding.UTF8.GetBytes(transaction.OrderId + statusCode + transaction.GrossAmount + AcceptedKey);
+        // Signed with the server key of the account the order belongs to.
+        var key = snaps.TryGetValue(orderId, out var snap) ? snap.Account : AcceptedKey;
+        var signed = System.Text.Encoding.UTF8.GetBytes(transaction.OrderId + statusCode + transaction.GrossAmount + key);
         body["signature_key"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(signed));
         return JsonSerializer.Serialize(body);
     }
@@ -108,6 +118,12 @@ public sealed partial class MidtransStandIn : GatewayStandIn
             return;
         }
 
+        if (HttpMethods.IsPost(request.Method) && SnapCancelPath().Match(path) is { Success: true } cancel)
+        {
+            await CancelSnapAsync(context, Uri.UnescapeDataString(cancel.Groups["token"].Value));
+            return;
+        }
+
         var core = CorePath().Match(path);
         if (!core.Success || !(HttpMethods.IsGet(request.Method) && core.Groups["action"].Value == "status"
                                || HttpMethods.IsPost(request.Method) && core.Groups["action"].Value == "expire"))
@@ -123,7 +139,7 @@ public sealed partial class MidtransStandIn : GatewayStandIn
         }
 
         var orderId = Uri.UnescapeDataString(core.Groups["order"].Value);
-        if (!transactions.TryGetValue(orderId, out var transaction))
+        if (!transactions.TryGetValue(orderId, out var transaction) || !snaps.TryGetValue(orderId, out var owner) || owner.Account != KeyOf(request))
         {
             await CoreAnswer(context, 404, new() { ["status_code"] = "404", ["status_message"] = "Transaction doesn't exist.", ["id"] = Guid.NewGuid().ToString() });
             return;
@@ -144,6 +160,38 @@ public sealed partial class MidtransStandIn : GatewayStandIn
         var expired = transactions[orderId] = transaction with { TransactionStatus = "expire", UpdatedAt = DateTimeOffset.UtcNow };
         // Midtrans answers a successful expire with HTTP 200 and status_code 407 in the body.
         await WriteJsonAsync(context, 200, Render(expired, "407", "Success, transaction has expired"));
+    }
+
+    private async Task CancelSnapAsync(HttpContext context, string token)
+    {
+        if (!IsAuthorized(context.Request))
+        {
+            await SnapError(context, 401, "Access denied due to unauthorized transaction, please check client or server key");
+            return;
+        }
+
+        var snap = snaps.Values.FirstOrDefault(candidate => candidate.Token == token && candidate.Account == KeyOf(context.Request));
+        if (snap is null)
+        {
+            await SnapError(context, 404, "token not found");
+            return;
+        }
+
+        if (snap.CanceledAt is not null)
+        {
+            await SnapError(context, 412, "token already canceled");
+            return;
+        }
+
+        if (transactions.ContainsKey(snap.OrderId))
+        {
+            await SnapError(context, 412, "Transaction is on progress");
+            return;
+        }
+
+        var canceledAt = DateTimeOffset.UtcNow;
+        snaps[snap.OrderId] = snap with { CanceledAt = canceledAt };
+        await WriteJsonAsync(context, 200, new Dictionary<string, string> { ["canceled_at"] = canceledAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) });
     }
 
     private async Task CreateAsync(HttpContext context, string body)
@@ -168,7 +216,7 @@ public sealed partial class MidtransStandIn : GatewayStandIn
 
         var details = root.GetProperty("transaction_details");
         var orderId = details.GetProperty("order_id").GetString()!;
-        var snap = new SnapTransaction(orderId, Guid.NewGuid().ToString(), details.GetProperty("gross_amount").GetInt64(), root.Clone());
+        var snap = new SnapTransaction(orderId, Guid.NewGuid().ToString(), details.GetProperty("gross_amount").GetInt64(), root.Clone(), KeyOf(context.Request)!, null);
         if (!snaps.TryAdd(orderId, snap))
         {
             await SnapError(context, 400, "transaction_details.order_id has already been taken");
@@ -326,6 +374,9 @@ public sealed partial class MidtransStandIn : GatewayStandIn
     private Task CoreAnswer(HttpContext context, int status, Dictionary<string, string> body) =>
         WriteJsonAsync(context, ErrorsInBodyWithHttp200 ? 200 : status, body);
 
+    [GeneratedRegex("^/snap/v1/transactions/(?<token>[^/]+)/cancel$")]
+    private static partial Regex SnapCancelPath();
+
     [GeneratedRegex("^/v2/(?<order>[^/]+)/(?<action>status|expire)$")]
     private static partial Regex CorePath();
 
@@ -335,8 +386,11 @@ public sealed partial class MidtransStandIn : GatewayStandIn
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}$")]
     private static partial Regex StartTime();
 
-    /// <summary>A Snap checkout as created; <see cref="Request"/> is the body it was created from.</summary>
-    public sealed record SnapTransaction(string OrderId, string Token, long GrossAmount, JsonElement Request);
+    /// <summary>
+    /// A Snap checkout as created; <see cref="Request"/> is the body it was created from, <see cref="Account"/> the server key
+    /// it was created with, <see cref="CanceledAt"/> when its page was cancelled.
+    /// </summary>
+    public sealed record SnapTransaction(string OrderId, string Token, long GrossAmount, JsonElement Request, string Account, DateTimeOffset? CanceledAt);
 
     /// <summary>The Core API's view of an order once the customer has acted on it.</summary>
     public sealed record CoreTransaction(

@@ -119,13 +119,16 @@ public sealed partial class XenditStandIn : GatewayStandIn
         }
 
         var path = request.Path.Value ?? "";
+        // Each secret key is one Xendit account, which sees only its own invoices.
+        var account = KeyOf(request)!;
         if (IsCreation(request))
         {
-            await CreateAsync(context, body);
+            await CreateAsync(context, body, account);
         }
         else if (HttpMethods.IsGet(request.Method) && path.TrimEnd('/') == "/v2/invoices" && request.Query.TryGetValue("external_id", out var externalId))
         {
-            var found = Invoices.Where(invoice => invoice.ExternalId == externalId.ToString()).OrderByDescending(invoice => invoice.Sequence).Select(Render).ToArray();
+            var found = Invoices.Where(invoice => invoice.ExternalId == externalId.ToString() && invoice.Account == account)
+                .OrderByDescending(invoice => invoice.Sequence).Select(Render).ToArray();
             await WriteJsonAsync(context, 200, found);
         }
         else if (HttpMethods.IsGet(request.Method) && InvoicePath().Match(path) is { Success: true } get)
@@ -135,7 +138,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
                 await held.Task.WaitAsync(context.RequestAborted);
             }
 
-            await (invoices.TryGetValue(get.Groups["id"].Value, out var invoice)
+            await (invoices.TryGetValue(get.Groups["id"].Value, out var invoice) && invoice.Account == account
                 ? WriteJsonAsync(context, 200, Render(invoice))
                 : Error(context, 404, "INVOICE_NOT_FOUND_ERROR", "Could not find invoice by id"));
         }
@@ -149,7 +152,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
         {
             var id = expire.Groups["id"].Value;
             // Only a pending invoice can be expired; Xendit answers anything else as not found.
-            if (invoices.TryGetValue(id, out var invoice) && invoice.Status == "PENDING")
+            if (invoices.TryGetValue(id, out var invoice) && invoice.Account == account && invoice.Status == "PENDING")
             {
                 var expired = invoices[id] = invoice with { Status = "EXPIRED", ExpiresAt = DateTimeOffset.UtcNow };
                 await WriteJsonAsync(context, 200, Render(expired));
@@ -165,7 +168,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
         }
     }
 
-    private async Task CreateAsync(HttpContext context, string body)
+    private async Task CreateAsync(HttpContext context, string body, string account)
     {
         JsonElement root;
         try
@@ -198,7 +201,7 @@ public sealed partial class XenditStandIn : GatewayStandIn
         var duration = root.TryGetProperty("invoice_duration", out var durationElement) ? durationElement.GetInt64() : 86_400;
         var invoice = new Invoice(
             id, number, root.GetProperty("external_id").GetString()!, root.GetProperty("amount").GetDecimal(), currency, "PENDING",
-            DateTimeOffset.UtcNow.AddSeconds(duration), null, null, root.Clone());
+            DateTimeOffset.UtcNow.AddSeconds(duration), null, null, root.Clone(), account);
         invoices[id] = invoice;
         await WriteJsonAsync(context, 200, Render(invoice));
     }
@@ -374,10 +377,13 @@ public sealed partial class XenditStandIn : GatewayStandIn
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex E164();
 
-    /// <summary>One invoice as the stand-in holds it; <see cref="Request"/> is the body it was created from.</summary>
+    /// <summary>
+    /// One invoice as the stand-in holds it; <see cref="Request"/> is the body it was created from, <see cref="Account"/> the
+    /// secret key it was created with.
+    /// </summary>
     public sealed record Invoice(
         string Id, long Sequence, string ExternalId, decimal Amount, string Currency, string Status,
-        DateTimeOffset ExpiresAt, decimal? PaidAmount, DateTimeOffset? PaidAt, JsonElement Request);
+        DateTimeOffset ExpiresAt, decimal? PaidAmount, DateTimeOffset? PaidAt, JsonElement Request, string Account);
 
     /// <summary>One refund of an invoice's payment, as the Refund API holds it.</summary>
     public sealed record Refund(string Id, string InvoiceId, decimal Amount, string Currency, string Status, string Reason, DateTimeOffset At);

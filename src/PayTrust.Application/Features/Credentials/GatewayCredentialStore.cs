@@ -11,7 +11,7 @@ namespace PayTrust.Application.Features.Credentials;
 /// Reads and writes <c>tenant_gateway_credentials</c>: the secrets are one AES-GCM blob whose associated
 /// data is "tenant:gateway", so a blob moved to another tenant's or gateway's row does not decrypt.
 /// </summary>
-internal sealed class GatewayCredentialStore(IDbSession session, ICredentialProtector protector)
+public sealed class GatewayCredentialStore(IDbSession session, ICredentialProtector protector)
 {
     private const string UpsertSql = """
         INSERT INTO tenant_gateway_credentials (tenant_id, gateway_code, mode, secrets, created_at, updated_at)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Features.Routing;
+using PayTrust.Application.Features.Sessions;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 
@@ -13,7 +14,8 @@ namespace PayTrust.Application.Features.Invoices;
 /// <summary>
 /// PATCH /invoices/{id} while draft (spec §4). A field left out keeps its value. Totals and schedule are
 /// recomputed: a schedule keeps its count and due dates and, while the total is unchanged, its amounts;
-/// when the total changes without new installments the schedule is split equally again (ADR 9).
+/// when the total changes without new installments the schedule is split equally again (ADR 9). A session that no longer
+/// asks for what is due is closed (spec §7.4 step 9); one still being opened is checked when its answer is recorded.
 /// </summary>
 public sealed record UpdateInvoice(
     Guid InvoiceId,
@@ -32,6 +34,8 @@ internal sealed class UpdateInvoiceValidator : AbstractValidator<UpdateInvoice>
 
 internal sealed class UpdateInvoiceHandler(
     IInvoiceRepository invoices,
+    IPaymentAttemptRepository attempts,
+    SessionCloser sessions,
     GatewayRouter router,
     IPlatformSettings platform,
     ICallerContext caller,
@@ -41,9 +45,10 @@ internal sealed class UpdateInvoiceHandler(
 {
     public async ValueTask<InvoiceView> Handle(UpdateInvoice command, CancellationToken cancellationToken)
     {
-        var stored = await invoices.FindForUpdateAsync(caller.RequireTenant(), command.InvoiceId, cancellationToken)
+        var tenantId = caller.RequireTenant();
+        var locked = await attempts.LockWholeInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
             ?? throw InvoiceSupport.NotFound(command.InvoiceId);
-        var invoice = stored.Invoice;
+        var invoice = locked.Invoice;
         invoice.EnsureRevisable();
 
         var gateway = command.Gateway ?? invoice.Gateway;
@@ -70,7 +75,9 @@ internal sealed class UpdateInvoiceHandler(
 
         invoice.Revise(terms, now);
         await invoices.UpdateAsync(invoice, cancellationToken);
+        await sessions.ExpireMismatchedAsync(invoice, locked.All, now, cancellationToken);
         logger.WarnOnHighTaxRates(invoice);
-        return invoice.ToView(stored.SupplementaryInvoiceIds, platform.PaymentUrl(invoice.PaymentToken), now);
+        var supplementaryIds = await invoices.FindSupplementaryIdsAsync(tenantId, invoice.Id, cancellationToken);
+        return invoice.ToView(supplementaryIds, platform.PaymentUrl(invoice.PaymentToken), now);
     }
 }

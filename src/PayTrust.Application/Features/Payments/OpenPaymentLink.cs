@@ -66,7 +66,7 @@ internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptF
 
         try
         {
-            var taken = await flow.TakeAsync(invoice.TenantId, invoice.Id, installmentNumber: null, cancellationToken);
+            var taken = await TakeAsync(invoice, cancellationToken);
             return new PaymentLinkOutcome(PaymentLinkResult.Redirect, invoice, taken.Attempt.CheckoutUrl);
         }
         catch (GatewayFailureException)
@@ -77,6 +77,10 @@ internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptF
         {
             return new PaymentLinkOutcome(PaymentLinkResult.Closed, await FindAsync(request.Token, cancellationToken) ?? invoice);
         }
+        catch (PayTrustException refusal) when (refusal.Code is PaymentAttemptFlow.InvoiceChanged)
+        {
+            return new PaymentLinkOutcome(PaymentLinkResult.Unavailable, invoice, Message: "This invoice was just changed. Please reload this page to pay the amount due now.");
+        }
         catch (PayTrustException refusal) when (refusal.Code is "payment_in_progress" or "concurrent_modification")
         {
             return new PaymentLinkOutcome(PaymentLinkResult.Unavailable, invoice, Message: "Your checkout is being prepared. Please reload this page in a moment.");
@@ -84,6 +88,23 @@ internal sealed class OpenPaymentLinkHandler(IDbSession session, PaymentAttemptF
         catch (PayTrustException refusal) when (refusal.IsClientRefusal)
         {
             return new PaymentLinkOutcome(PaymentLinkResult.Unavailable, invoice, Message: "This invoice cannot be paid online right now. Please contact the merchant.");
+        }
+    }
+
+    /// <summary>
+    /// An attempt for what is due. The customer asked for whatever the invoice asks now, so a session discarded because the
+    /// invoice changed while it was being opened is followed by one fresh attempt for the new amount (a second change in
+    /// that moment is answered with a page asking to reload).
+    /// </summary>
+    private async Task<PaymentAttemptResult> TakeAsync(PaymentLinkInvoice invoice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await flow.TakeAsync(invoice.TenantId, invoice.Id, installmentNumber: null, cancellationToken);
+        }
+        catch (PayTrustException refusal) when (refusal.Code is PaymentAttemptFlow.InvoiceChanged)
+        {
+            return await flow.TakeAsync(invoice.TenantId, invoice.Id, installmentNumber: null, cancellationToken);
         }
     }
 

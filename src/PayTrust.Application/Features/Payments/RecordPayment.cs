@@ -5,6 +5,7 @@ using PayTrust.Application.Abstractions;
 using PayTrust.Application.Common;
 using PayTrust.Application.Features.Invoices;
 using PayTrust.Application.Features.Payments.Rails;
+using PayTrust.Application.Features.Sessions;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
@@ -16,7 +17,8 @@ namespace PayTrust.Application.Features.Payments;
 /// POST /invoices/{id}/payments (spec §7.5): the merchant records money that reached it outside a gateway (a bank
 /// transfer, a manual settlement). It goes through <see cref="PaymentApplier"/> like gateway money. The reference is
 /// unique per tenant: recording it again for the same invoice returns the first payment (200), for another invoice
-/// is 409 payment_reference_reused.
+/// is 409 payment_reference_reused. A checkout session left open for an amount no longer due is closed at its gateway
+/// (spec §7.4 step 9): paid by bank transfer, an invoice must not stay payable by card.
 /// </summary>
 public sealed record RecordPayment(
     Guid InvoiceId, long? Amount, string? CurrencyCode, string? Reference, string? Rail, Instant? PaidAt, string? Note)
@@ -86,15 +88,16 @@ internal sealed class RecordPaymentValidator : AbstractValidator<RecordPayment>
 }
 
 internal sealed class RecordPaymentHandler(
-    IPaymentAttemptRepository attempts, IPaymentRepository payments, PaymentApplier applier, ICallerContext caller, IClock clock)
+    IPaymentAttemptRepository attempts, IPaymentRepository payments, PaymentApplier applier, SessionCloser sessions, ICallerContext caller, IClock clock)
     : ICommandHandler<RecordPayment, RecordedPayment>
 {
     public async ValueTask<RecordedPayment> Handle(RecordPayment command, CancellationToken cancellationToken)
     {
         var tenantId = caller.RequireTenant();
         // The invoice lock first: every writer of its money takes it, and the reads below begin after it, so they are current.
-        var invoice = (await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
-            ?? throw InvoiceSupport.NotFound(command.InvoiceId)).Invoice;
+        var locked = await attempts.LockInvoiceAsync(tenantId, command.InvoiceId, cancellationToken)
+            ?? throw InvoiceSupport.NotFound(command.InvoiceId);
+        var invoice = locked.Invoice;
         var reference = command.Reference!;
 
         if (await payments.FindByReferenceAsync(tenantId, reference, cancellationToken) is { } earlier)
@@ -126,6 +129,7 @@ internal sealed class RecordPaymentHandler(
         // Null: a concurrent request recorded the same reference for another invoice first (the unique key decided).
         var payment = await applier.ApplyAsync(invoice, attempt: null, money, webhookEventId: null, now, cancellationToken)
             ?? throw ReferenceReused(reference);
+        await sessions.ExpireMismatchedAsync(invoice, locked.All, now, cancellationToken);
         return new RecordedPayment(PaymentView.Of(payment, invoice), Created: true);
     }
 

@@ -5,6 +5,7 @@ using PayTrust.Application.Behaviors;
 using PayTrust.Application.Features.Credentials;
 using PayTrust.Application.Features.Invoices;
 using PayTrust.Application.Features.Payments.Rails;
+using PayTrust.Application.Features.Sessions;
 using PayTrust.Domain.Errors;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Payments;
@@ -23,10 +24,10 @@ public sealed record ReservePaymentAttempt(Guid TenantId, Guid InvoiceId, int? I
 /// The attempt, and for a new one the checkout to ask the gateway for, the tenant's credentials for it, and
 /// the earlier sessions it supersedes (already expired here, still to be closed at the gateway).
 /// </summary>
-public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials, IReadOnlyList<GatewaySession> Superseded);
+public sealed record AttemptReservation(PaymentAttemptView Attempt, CheckoutRequest? Checkout, GatewayCredentials? Credentials, IReadOnlyList<SessionToClose> Superseded);
 
 internal sealed class ReservePaymentAttemptHandler(
-    IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore,
+    IPaymentAttemptRepository attempts, GatewayCredentialStore credentialStore, SessionCloser sessions,
     PaymentRails rails, IPlatformSettings platform, IClock clock)
     : ICommandHandler<ReservePaymentAttempt, AttemptReservation>
 {
@@ -54,20 +55,21 @@ internal sealed class ReservePaymentAttemptHandler(
             return new AttemptReservation(PaymentAttemptView.Of(open), null, null, []);
         }
 
-        foreach (var abandoned in locked.Active.Where(attempt => attempt.Status == PaymentAttemptStatus.Creating))
+        // Its process died between the two transactions, perhaps after the gateway opened its session: the session sweep
+        // looks that up by the attempt's reference and closes it (ADR 31).
+        var abandoned = locked.Active.Where(active => active.Status == PaymentAttemptStatus.Creating).ToArray();
+        foreach (var given in abandoned)
         {
-            abandoned.Abandon(now);
-            await attempts.UpdateAsync(abandoned, cancellationToken);
+            given.Abandon(now);
+            await attempts.UpdateAsync(given, cancellationToken);
         }
+
+        await sessions.MarkAsync(abandoned, now, cancellationToken);
 
         // An open session for another amount (money arrived since, or it is about to end) must not stay payable
         // beside the new one: it is expired here and closed at the gateway once the new one is open.
-        var superseded = locked.Active.Where(attempt => attempt.Status == PaymentAttemptStatus.Pending).ToArray();
-        foreach (var old in superseded)
-        {
-            old.Expire(now);
-            await attempts.UpdateAsync(old, cancellationToken);
-        }
+        var superseded = await sessions.ExpireAsync(
+            locked.Active.Where(active => active.Status == PaymentAttemptStatus.Pending).ToArray(), now, cancellationToken);
 
         var credentials = await credentialStore.RequireForAsync(command.TenantId, invoice.Gateway, cancellationToken);
         var rail = rails.ForGateway(invoice.Gateway);
@@ -76,8 +78,7 @@ internal sealed class ReservePaymentAttemptHandler(
             command.TenantId, invoice.Id, invoice.PaymentReference, locked.LastAttemptNumber + 1, due.InstallmentNumber,
             due.Amount, rail.Code, invoice.Gateway, now, sessionEnds);
         await attempts.InsertAsync(attempt, cancellationToken);
-        return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials,
-            superseded.Select(old => new GatewaySession(old.Reference, old.GatewayReference, old.Amount.Currency)).ToArray());
+        return new AttemptReservation(PaymentAttemptView.Of(attempt), CheckoutFor(invoice, attempt, now), credentials, superseded);
     }
 
     // One item for the amount this attempt collects, so the items always sum to it (Midtrans refuses anything else).

@@ -72,7 +72,7 @@ internal sealed class ReconcilePendingAttemptsHandler(
             }
         }
 
-        var session = new GatewaySession(candidate.Reference, candidate.GatewayReference, currency);
+        var session = new GatewaySession(candidate.Reference, candidate.GatewayReference, currency, candidate.ExpiresAt);
         var status = await rails.QueryStatusAsync(candidate.Gateway, session, tenantCredentials, cancellationToken);
         GatewayNotification notification;
         GatewayNotification? moneyOut = null;
@@ -80,14 +80,18 @@ internal sealed class ReconcilePendingAttemptsHandler(
         {
             case RailOutcome.Succeeded when status.Value is { CurrencyCode: { } otherCurrency, TransactionId: { Length: > 0 } transactionId } answer:
                 // Another currency than the attempt's: the applier records the currency mismatch; nothing is applied.
-                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, answer.PaidAmount?.Minor, answer.PaidAt) with
+                notification = Notification(
+                    candidate.Gateway, candidate.Reference, candidate.CurrencyCode, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled,
+                    answer.PaidAmount?.Minor, answer.PaidAt) with
                 {
                     CurrencyCode = otherCurrency,
                     AmountAsReceived = answer.AmountAsReceived ?? "",
                 };
                 break;
             case RailOutcome.Succeeded when status.Value is { PaidAmount: { } paid, TransactionId: { Length: > 0 } transactionId } answer:
-                notification = Notification(candidate, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled, paid.Minor, answer.PaidAt);
+                notification = Notification(
+                    candidate.Gateway, candidate.Reference, candidate.CurrencyCode, answer.GatewayStatus, transactionId, PaymentStatusReport.Settled,
+                    paid.Minor, answer.PaidAt);
                 // Paid, and money has left since (a refund, a chargeback): both are booked, the payment first.
                 if (answer.MoneyOut.Count > 0)
                 {
@@ -111,7 +115,8 @@ internal sealed class ReconcilePendingAttemptsHandler(
                 // Expired, declined, cancelled: the attempt is over. The gateway has no transaction id to offer here, and
                 // none is needed: a rejection only closes the attempt, which happens once whoever reports it.
                 notification = Notification(
-                    candidate, status.Failure!.Code, $"reconcile:{candidate.Reference}", PaymentStatusReport.Rejected(status.Failure!), candidate.Amount, null);
+                    candidate.Gateway, candidate.Reference, candidate.CurrencyCode, status.Failure!.Code, $"reconcile:{candidate.Reference}",
+                    PaymentStatusReport.Rejected(status.Failure!), candidate.Amount, null);
                 break;
             case RailOutcome.Failed:
                 return status.Failure!.Code;
@@ -141,12 +146,14 @@ internal sealed class ReconcilePendingAttemptsHandler(
     private static bool IsVerdict(FailureCode failure) =>
         failure.Category == FailureCategory.Permanent && failure != FailureCode.InvalidRequest;
 
-    private static GatewayNotification Notification(
-        ReconciliationCandidate candidate, string gatewayStatus, string transactionId, PaymentStatusReport report, long? amount, Instant? occurredAt) => new()
+    /// <summary>A gateway's status answer as the notification the webhook path applies (also the session sweep's, ADR 31).</summary>
+    internal static GatewayNotification Notification(
+        string gateway, string reference, string currencyCode, string gatewayStatus, string transactionId, PaymentStatusReport report, long? amount,
+        Instant? occurredAt) => new()
     {
         Kind = NotificationKind.Payment,
-        Gateway = candidate.Gateway,
-        AttemptReference = candidate.Reference,
+        Gateway = gateway,
+        AttemptReference = reference,
         // Never stored (no webhook_events row is written for a status answer); set because every notification has one.
         DedupKey = $"reconcile:{transactionId}:{gatewayStatus}",
         // The id the gateway's webhook carries too (Xendit invoice id, Midtrans transaction_id): payments are unique on
@@ -154,8 +161,8 @@ internal sealed class ReconcilePendingAttemptsHandler(
         GatewayTransactionId = transactionId,
         GatewayStatus = gatewayStatus,
         Status = report,
-        // The status clients already refused an answer in another currency than the attempt's.
-        CurrencyCode = candidate.CurrencyCode,
+        // The attempt's currency: an answer in another one is read as such by the caller, a currency mismatch.
+        CurrencyCode = currencyCode,
         Amount = amount,
         AmountAsReceived = amount?.ToString(CultureInfo.InvariantCulture) ?? "",
         OccurredAt = occurredAt,

@@ -1,6 +1,7 @@
 using NodaTime;
 using PayTrust.Application.Abstractions;
 using PayTrust.Application.Features.Payments;
+using PayTrust.Application.Features.Sessions;
 using PayTrust.Domain.Invoices;
 using PayTrust.Domain.Monetary;
 using PayTrust.Domain.Payments;
@@ -22,7 +23,7 @@ public sealed record NotificationOutcome(string EventStatus, string Outcome)
 /// </summary>
 public sealed class NotificationApplier(
     PaymentApplier applier, MoneyOutRecorder moneyOut, IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments,
-    IOutbox outbox)
+    IOutbox outbox, SessionCloser sessions)
 {
     /// <summary>The outcome of a notification that names another session than its attempt's: refused, nothing applied.</summary>
     public const string SessionMismatch = "session_mismatch";
@@ -42,7 +43,10 @@ public sealed class NotificationApplier(
             return null;
         }
 
-        return await ApplyAsync(locked, attempt, transactionPayment, notification, source, eventId, now, cancellationToken);
+        var outcome = await ApplyAsync(locked, attempt, transactionPayment, notification, source, eventId, now, cancellationToken);
+        // Money that changed what is due leaves no other session open for the old amount (spec §7.4 step 9).
+        await sessions.ExpireMismatchedAsync(locked.Invoice, locked.All, now, cancellationToken);
+        return outcome;
     }
 
     private async Task<NotificationOutcome> ApplyAsync(

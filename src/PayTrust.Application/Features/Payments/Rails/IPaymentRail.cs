@@ -20,7 +20,7 @@ public interface IPaymentRail
     /// <summary>Opens a way for the customer to pay one attempt; never throws for a gateway's answer.</summary>
     Task<RailResult<CheckoutSession>> OpenCheckoutAsync(string gateway, CheckoutRequest request, GatewayCredentials? credentials, CancellationToken cancellationToken);
 
-    /// <summary>Closes an open checkout so it can no longer be paid (invoice cancelled).</summary>
+    /// <summary>Closes an open checkout so it can no longer be paid (the invoice changed, was paid elsewhere or cancelled).</summary>
     Task<RailResult<GatewaySession>> CloseCheckoutAsync(string gateway, GatewaySession session, GatewayCredentials? credentials, CancellationToken cancellationToken);
 
     /// <summary>The gateway's current view of an attempt (reconciliation, §7.7).</summary>
