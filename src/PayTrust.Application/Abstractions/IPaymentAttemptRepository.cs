@@ -21,9 +21,10 @@ public interface IPaymentAttemptRepository
 
     /// <summary>
     /// <see cref="LockInvoiceAsync"/>, and in the same round trip the payment already stored for this gateway
-    /// transaction (whichever invoice holds it), read after the lock is taken.
+    /// transaction (whichever invoice holds it) and the money-out entries of that transaction still waiting for their
+    /// payment (ADR 32), read after the lock is taken.
     /// </summary>
-    Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
+    Task<(InvoiceAttempts Locked, Payment? TransactionPayment, IReadOnlyList<Refund> WaitingMoneyOut)?> LockInvoiceAsync(
         Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
 
     /// <summary>

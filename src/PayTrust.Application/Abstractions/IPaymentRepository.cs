@@ -41,9 +41,6 @@ public interface IPaymentRepository
     /// </summary>
     Task InsertRefundAsync(Refund refund, bool countOnInvoice, CancellationToken cancellationToken);
 
-    /// <summary>The attempt's entries still waiting for their payment (payment_id NULL) under this gateway transaction, oldest first.</summary>
-    Task<IReadOnlyList<Refund>> WaitingMoneyOutAsync(Guid tenantId, Guid attemptId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken);
-
     /// <summary>Attaches a waiting entry to its payment; with <paramref name="countOnInvoice"/> the invoice's amount_refunded grows by it.</summary>
     Task AttachMoneyOutAsync(Refund refund, Guid paymentId, bool countOnInvoice, CancellationToken cancellationToken);
 

@@ -55,6 +55,11 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     private const string TransactionPaymentSql =
         $"SELECT {PaymentRepository.Columns} FROM payments WHERE tenant_id = @TenantId AND gateway = @Gateway AND gateway_transaction_id = @TransactionId;";
 
+    // Money out of the same transaction that arrived before its payment (ADR 32): read in the lock's round trip, so the
+    // payment path pays no extra round trip for the rare waiting entry.
+    private const string WaitingMoneyOutSql =
+        $"SELECT {PaymentRepository.RefundColumns} FROM refunds WHERE tenant_id = @TenantId AND gateway = @Gateway AND gateway_transaction_id = @TransactionId AND payment_id IS NULL;";
+
     // The rows read from these statements (RowParser: made once, not once per payment). LockedAttempts serves both
     // statements that begin with LockWithAttemptsSql; RecordedAttempt starts after the header's columns.
     private static readonly RowParser<AttemptRow> LockedAttempts = new();
@@ -62,6 +67,7 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
     private static readonly RowParser<AttemptRow> RecordedAttempt = new(InvoiceRepository.HeaderColumnCount, AttemptColumnCount);
     private static readonly int InstallmentColumn = InvoiceRepository.HeaderColumnCount + AttemptColumnCount;
     private static readonly RowParser<PaymentRepository.PaymentRow> TransactionPayment = new();
+    private static readonly RowParser<PaymentRepository.RefundRow> WaitingMoneyOut = new();
 
     internal const string InsertSql = """
         INSERT INTO payment_attempts (id, tenant_id, invoice_id, installment_number, attempt_number, reference, rail, gateway,
@@ -133,15 +139,17 @@ internal sealed class PaymentAttemptRepository(DbSession session) : IPaymentAtte
         return rows;
     }
 
-    public async Task<(InvoiceAttempts Locked, Payment? TransactionPayment)?> LockInvoiceAsync(
+    public async Task<(InvoiceAttempts Locked, Payment? TransactionPayment, IReadOnlyList<Refund> WaitingMoneyOut)?> LockInvoiceAsync(
         Guid tenantId, Guid invoiceId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken)
     {
         await using var reader = await session.ExecuteReaderAsync(
-            LockWithAttemptsSql + TransactionPaymentSql,
+            LockWithAttemptsSql + TransactionPaymentSql + WaitingMoneyOutSql,
             new { TenantId = tenantId, Id = invoiceId, Gateway = gateway, TransactionId = gatewayTransactionId }, cancellationToken);
         var locked = await ReadLockedAsync(reader, cancellationToken);
         var payment = (await ReadAllAsync(reader, TransactionPayment, cancellationToken)).SingleOrDefault();
-        return locked is null ? null : (locked, payment?.ToPayment());
+        await reader.NextResultAsync(cancellationToken);
+        var waiting = (await ReadAllAsync(reader, WaitingMoneyOut, cancellationToken)).Select(row => row.ToRefund()).ToArray();
+        return locked is null ? null : (locked, payment?.ToPayment(), waiting);
     }
 
     // Both queued with the transaction's other writes: the attempt's number and reference are chosen under the

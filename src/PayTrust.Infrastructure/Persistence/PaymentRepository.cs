@@ -137,24 +137,6 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
         }
     }
 
-    public async Task<IReadOnlyList<Refund>> WaitingMoneyOutAsync(
-        Guid tenantId, Guid attemptId, string gateway, string gatewayTransactionId, CancellationToken cancellationToken)
-    {
-        var connection = await session.GetConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RefundRow>(new CommandDefinition(
-            """
-            SELECT id, tenant_id, invoice_id, payment_id, kind, attempt_id, gateway, gateway_transaction_id, gateway_refund_id,
-                   currency_code, amount, reason, refunded_at, recorded_at
-            FROM refunds
-            WHERE tenant_id = @TenantId AND attempt_id = @AttemptId AND payment_id IS NULL
-              AND gateway = @Gateway AND gateway_transaction_id = @TransactionId
-            ORDER BY refunded_at, id
-            """,
-            new { TenantId = tenantId, AttemptId = attemptId, Gateway = gateway, TransactionId = gatewayTransactionId },
-            cancellationToken: cancellationToken));
-        return rows.Select(row => row.ToRefund()).ToArray();
-    }
-
     public async Task AttachMoneyOutAsync(Refund refund, Guid paymentId, bool countOnInvoice, CancellationToken cancellationToken)
     {
         await session.WriteAsync(
@@ -200,7 +182,13 @@ internal sealed class PaymentRepository(DbSession session) : IPaymentRepository
     }
 
 
-    private sealed record RefundRow(
+    /// <summary>A refunds row, in <see cref="RefundRow"/>'s order.</summary>
+    internal const string RefundColumns = """
+        id, tenant_id, invoice_id, payment_id, kind, attempt_id, gateway, gateway_transaction_id, gateway_refund_id,
+        currency_code, amount, reason, refunded_at, recorded_at
+        """;
+
+    internal sealed record RefundRow(
         Guid Id, Guid TenantId, Guid InvoiceId, Guid? PaymentId, string Kind, Guid? AttemptId, string Gateway, string GatewayTransactionId,
         string GatewayRefundId, string CurrencyCode, long Amount, string? Reason, DateTime RefundedAt, DateTime RecordedAt)
     {

@@ -91,32 +91,30 @@ public sealed class MoneyOutRecorder(IPaymentRepository payments, IOutbox outbox
         return "reversed";
     }
 
-    /// <summary>Attaches the attempt's waiting entries to the payment that just landed, as far as the payment covers them.</summary>
-    public async Task AttachWaitingAsync(Invoice invoice, Payment payment, Instant now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Attaches entries that waited for this payment (read with the invoice lock: same tenant, gateway and transaction) to
+    /// it, the payment's own attempt's only, as far as the payment covers them.
+    /// </summary>
+    public async Task AttachWaitingAsync(Invoice invoice, Payment payment, IReadOnlyList<Refund> waiting, Instant now, CancellationToken cancellationToken)
     {
-        if (payment.AttemptId is not { } attemptId || payment.Gateway is not { } gateway || payment.GatewayTransactionId is not { } transactionId)
-        {
-            return;
-        }
-
         var left = payment.Amount.Minor;
-        foreach (var waiting in await payments.WaitingMoneyOutAsync(invoice.TenantId, attemptId, gateway, transactionId, cancellationToken))
+        foreach (var entry in waiting.Where(entry => entry.AttemptId == payment.AttemptId).OrderBy(entry => entry.RefundedAt).ThenBy(entry => entry.Id))
         {
-            if (waiting.Amount.Currency != payment.Amount.Currency || waiting.Amount.Minor > left)
+            if (entry.Amount.Currency != payment.Amount.Currency || entry.Amount.Minor > left)
             {
                 // Left waiting, and said loudly: the gateway reported more money out than this payment brought in.
                 afterCommit.Add(() =>
                 {
                     logger.LogError("Money-out entry {RefundId} ({Amount} {Currency} minor units) exceeds what is left of payment {PaymentId}; it is not attached",
-                        waiting.Id, waiting.Amount.Minor, waiting.Amount.Currency.Code, payment.Id);
+                        entry.Id, entry.Amount.Minor, entry.Amount.Currency.Code, payment.Id);
                     return Task.CompletedTask;
                 });
                 continue;
             }
 
-            left -= waiting.Amount.Minor;
-            await payments.AttachMoneyOutAsync(waiting, payment.Id, payment.Applied, cancellationToken);
-            await AnnounceAsync(invoice, payment, waiting with { PaymentId = payment.Id }, now, cancellationToken);
+            left -= entry.Amount.Minor;
+            await payments.AttachMoneyOutAsync(entry, payment.Id, payment.Applied, cancellationToken);
+            await AnnounceAsync(invoice, payment, entry with { PaymentId = payment.Id }, now, cancellationToken);
         }
     }
 

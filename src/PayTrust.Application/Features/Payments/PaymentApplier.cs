@@ -31,7 +31,7 @@ public sealed record ReceivedMoney(
 /// </summary>
 public sealed class PaymentApplier(
     IInvoiceRepository invoices, IPaymentAttemptRepository attempts, IPaymentRepository payments, IOutbox outbox,
-    MoneyOutRecorder moneyOut, AfterCommit afterCommit, PaymentMetrics metrics, ILogger<PaymentApplier> logger)
+    AfterCommit afterCommit, PaymentMetrics metrics, ILogger<PaymentApplier> logger)
 {
     public async Task<Payment?> ApplyAsync(
         Invoice invoice, PaymentAttempt? attempt, ReceivedMoney money, Guid? webhookEventId, Instant now, CancellationToken cancellationToken)
@@ -63,12 +63,6 @@ public sealed class PaymentApplier(
         }
 
         await outbox.AddAsync(invoice.TenantId, PaymentEvents.Succeeded, payment.Id, PaymentEventPayload.Of(payment, invoice), now, cancellationToken);
-        // Money out the gateway reported before this payment (a refund notification that overtook the settlement's) now has its payment.
-        if (attempt is not null)
-        {
-            await moneyOut.AttachWaitingAsync(invoice, payment, now, cancellationToken);
-        }
-
         // Counted and logged once committed: a transaction that rolls back (or is retried) received nothing. The
         // merchant's reference and note stay out of the log; the ids lead to them.
         afterCommit.Add(() =>

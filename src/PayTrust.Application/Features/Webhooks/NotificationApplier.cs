@@ -37,21 +37,21 @@ public sealed class NotificationApplier(
         CancellationToken cancellationToken)
     {
         if (await attempts.LockInvoiceAsync(tenantId, invoiceId, notification.Gateway, notification.GatewayTransactionId, cancellationToken)
-                is not var (locked, transactionPayment)
+                is not var (locked, transactionPayment, waitingMoneyOut)
             || locked.All.FirstOrDefault(candidate => candidate.Id == attemptId) is not { } attempt)
         {
             return null;
         }
 
-        var outcome = await ApplyAsync(locked, attempt, transactionPayment, notification, source, eventId, now, cancellationToken);
+        var outcome = await ApplyAsync(locked, attempt, transactionPayment, waitingMoneyOut, notification, source, eventId, now, cancellationToken);
         // Money that changed what is due leaves no other session open for the old amount (spec §7.4 step 9).
         await sessions.ExpireMismatchedAsync(locked.Invoice, locked.All, now, cancellationToken);
         return outcome;
     }
 
     private async Task<NotificationOutcome> ApplyAsync(
-        InvoiceAttempts locked, PaymentAttempt attempt, Payment? transactionPayment, GatewayNotification notification, PaymentSource source,
-        Guid? eventId, Instant now, CancellationToken cancellationToken)
+        InvoiceAttempts locked, PaymentAttempt attempt, Payment? transactionPayment, IReadOnlyList<Refund> waitingMoneyOut,
+        GatewayNotification notification, PaymentSource source, Guid? eventId, Instant now, CancellationToken cancellationToken)
     {
         var invoice = locked.Invoice;
 
@@ -106,6 +106,12 @@ public sealed class NotificationApplier(
                     attempt.Rail, notification.Gateway, notification.GatewayTransactionId, null, new Money(minor, invoice.Currency), source,
                     null, notification.OccurredAt ?? now);
                 var payment = await applier.ApplyAsync(invoice, attempt, money, eventId, now, cancellationToken);
+                // Money out the gateway reported before this payment (a refund notification that overtook the settlement's) now has its payment.
+                if (payment is not null && waitingMoneyOut.Count > 0)
+                {
+                    await moneyOut.AttachWaitingAsync(invoice, payment, waitingMoneyOut, now, cancellationToken);
+                }
+
                 // Money for a cancelled or expired invoice is kept but not applied (closed_invoice): the outcome says so.
                 return NotificationOutcome.Processed(payment is { Applied: false } ? "recorded_not_applied" : "applied");
 
