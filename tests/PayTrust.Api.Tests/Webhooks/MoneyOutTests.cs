@@ -148,12 +148,8 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
     [Fact]
     public async Task A_xendit_refund_callback_books_what_the_refund_api_states_for_the_attempts_own_invoice()
     {
-        var setup = await AttemptAsync(factory, "xendit");
-        var invoiceId = factory.Xendit.InvoiceFor(setup.Reference).Id;
-        factory.Xendit.MarkPaid(invoiceId);
+        var (setup, invoiceId) = await PaidXenditAsync();
         using var gateway = factory.CreateClient();
-        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostRawAsync(gateway, "xendit",
-            Encoding.UTF8.GetBytes(factory.Xendit.CallbackBody(invoiceId)), ("x-callback-token", CallbackToken))));
         var refundId = factory.Xendit.AddRefund(invoiceId, 250_000);
         // The token covers no body: a callback whose amount was raised in transit still books the Refund API's amount.
         var tampered = JsonNode.Parse(factory.Xendit.RefundCallbackBody(refundId))!.AsObject();
@@ -172,12 +168,9 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
     [Fact]
     public async Task A_xendit_refund_callback_the_refund_api_does_not_know_or_that_names_another_invoice_books_nothing()
     {
-        var setup = await AttemptAsync(factory, "xendit");
-        var invoiceId = factory.Xendit.InvoiceFor(setup.Reference).Id;
-        factory.Xendit.MarkPaid(invoiceId);
+        var (setup, invoiceId) = await PaidXenditAsync();
         using var gateway = factory.CreateClient();
-        await ReceiptAsync(await PostRawAsync(gateway, "xendit", Encoding.UTF8.GetBytes(factory.Xendit.CallbackBody(invoiceId)), ("x-callback-token", CallbackToken)));
-        // Another invoice of the same tenant, paid and refunded at Xendit.
+        // Another invoice on the same Xendit account, paid and refunded there.
         var other = await AttemptAsync(factory, "xendit");
         var otherInvoiceId = factory.Xendit.InvoiceFor(other.Reference).Id;
         factory.Xendit.MarkPaid(otherInvoiceId);
@@ -200,11 +193,8 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
     [Fact]
     public async Task Another_tenants_callback_token_cannot_report_a_refund_of_this_tenants_invoice()
     {
-        var victim = await AttemptAsync(factory, "xendit");
-        var invoiceId = factory.Xendit.InvoiceFor(victim.Reference).Id;
-        factory.Xendit.MarkPaid(invoiceId);
+        var (victim, invoiceId) = await PaidXenditAsync();
         using var gateway = factory.CreateClient();
-        await ReceiptAsync(await PostRawAsync(gateway, "xendit", Encoding.UTF8.GetBytes(factory.Xendit.CallbackBody(invoiceId)), ("x-callback-token", CallbackToken)));
         var attacker = await factory.CreateTenantAsync();
         await PutCredentialsAsync(factory.TenantClient(attacker.ApiKey), "xendit",
             new { mode = "sandbox", secret_key = StandInApiFactory.XenditSecretKey, callback_token = "attacker-callback-token" });
@@ -269,6 +259,18 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
         using var gateway = factory.CreateClient();
         Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostMidtransAsync(gateway, Notification(setup.Reference))));
         return setup;
+    }
+
+    /// <summary>A Xendit attempt paid at the stand-in and applied through its callback; the Xendit invoice id with it.</summary>
+    private async Task<(Setup Setup, string XenditInvoiceId)> PaidXenditAsync()
+    {
+        var setup = await AttemptAsync(factory, "xendit");
+        var invoiceId = factory.Xendit.InvoiceFor(setup.Reference).Id;
+        factory.Xendit.MarkPaid(invoiceId);
+        using var gateway = factory.CreateClient();
+        Assert.Equal(("processed", "applied"), await ReceiptAsync(await PostRawAsync(gateway, "xendit",
+            Encoding.UTF8.GetBytes(factory.Xendit.CallbackBody(invoiceId)), ("x-callback-token", CallbackToken))));
+        return (setup, invoiceId);
     }
 
     private JsonObject Notification(string orderId) => JsonNode.Parse(factory.Midtrans.NotificationBody(orderId))!.AsObject();
