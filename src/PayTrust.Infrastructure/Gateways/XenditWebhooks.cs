@@ -32,12 +32,23 @@ internal sealed class XenditWebhooks : IWebhookProtocol
         return document is not null && RefundData(document.RootElement) is { } data ? NonEmpty(WebhookJson.StringOf(data, "invoice_id")) : null;
     }
 
-    /// <summary>The <c>data</c> of a refund callback (<c>{"event": "refund.…", "data": {…}}</c>), or null for any other body.</summary>
-    private static JsonElement? RefundData(JsonElement root) =>
-        WebhookJson.StringOf(root, "event") is { } type && type.StartsWith("refund.", StringComparison.Ordinal)
-        && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-            ? data
-            : null;
+    /// <summary>
+    /// The <c>data</c> of a refund callback (<c>{"event": "refund.…", "data": {…}}</c>), or null for any other body. Xendit's
+    /// refund-webhook page shows the envelope nested twice (<c>data.data</c>) where its SDK models nest it once; both are
+    /// read, since what is booked comes from the Refund API anyway (ADR 32).
+    /// </summary>
+    private static JsonElement? RefundData(JsonElement root)
+    {
+        if (WebhookJson.StringOf(root, "event") is not { } type || !type.StartsWith("refund.", StringComparison.Ordinal)
+            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return WebhookJson.StringOf(data, "event") == type && data.TryGetProperty("data", out var inner) && inner.ValueKind == JsonValueKind.Object
+            ? inner
+            : data;
+    }
 
     public bool Verify(ReadOnlySpan<byte> body, IWebhookHeaders headers, GatewayCredentials? credentials, Instant now)
     {

@@ -166,6 +166,28 @@ public class MoneyOutTests(WebhookApiFactory factory) : IClassFixture<WebhookApi
     }
 
     [Fact]
+    public async Task A_xendit_refund_callback_in_the_envelope_its_documentation_shows_is_read_too()
+    {
+        var (setup, invoiceId) = await PaidXenditAsync();
+        using var gateway = factory.CreateClient();
+        var refundId = factory.Xendit.AddRefund(invoiceId, 120_000);
+        // docs.xendit.co/apidocs/refund-webhook-notification shows {event, business_id, created, data: {event, business_id, created, data: {…}}}.
+        var once = JsonNode.Parse(factory.Xendit.RefundCallbackBody(refundId))!.AsObject();
+        var twice = new JsonObject
+        {
+            ["event"] = once["event"]!.GetValue<string>(),
+            ["business_id"] = once["business_id"]!.GetValue<string>(),
+            ["created"] = once["created"]!.GetValue<string>(),
+            ["data"] = JsonNode.Parse(once.ToJsonString()),
+        };
+
+        var receipt = await PostRawAsync(gateway, "xendit", Encoding.UTF8.GetBytes(twice.ToJsonString()), ("x-callback-token", CallbackToken));
+
+        Assert.Equal(("processed", "refund_recorded"), await ReceiptAsync(receipt));
+        Assert.Equal(120_000, await CountAsync(factory, "SELECT amount_refunded FROM invoices WHERE id = @Id", new { Id = setup.InvoiceId }));
+    }
+
+    [Fact]
     public async Task A_xendit_refund_callback_the_refund_api_does_not_know_or_that_names_another_invoice_books_nothing()
     {
         var (setup, invoiceId) = await PaidXenditAsync();
