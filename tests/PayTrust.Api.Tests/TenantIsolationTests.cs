@@ -65,6 +65,18 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         ["/webhooks/events/{id:guid}/replay"] = async (f, owner) => new Probe($"/webhooks/events/{await StoredWebhookEventAsync(f, owner)}/replay"),
     };
 
+    /// <summary>Delivers a sandbox event signed with this instance's sandbox secret, as the sandbox does; 200 expected.</summary>
+    private static async Task<System.Text.Json.JsonElement> PostSandboxAsync(PayTrustApiFactory f, PayTrust.Application.Features.Sandbox.SandboxWebhookEvent webhook, NodaTime.Instant now)
+    {
+        var body = PayTrust.Application.Features.Sandbox.SandboxWebhookJson.Serialize(webhook);
+        var secret = f.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxWebhookSecret;
+        using var gateway = f.CreateClient();
+        return await HttpAssert.JsonAsync(
+            await Webhooks.WebhookApi.PostRawAsync(gateway, "sandbox", body, (PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.HeaderName,
+                PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
+            HttpStatusCode.OK);
+    }
+
     /// <summary>A webhook event of <paramref name="owner"/>'s, stored as the sandbox delivers it: a declined payment of an attempt.</summary>
     private static async Task<Guid> StoredWebhookEventAsync(PayTrustApiFactory f, TestTenant owner)
     {
@@ -72,13 +84,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         var attempt = await Payments.PaymentApi.TakeAttemptAsync(ownerClient, await InvoiceApi.CreateIdAsync(f, owner), null);
         var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
         var declined = Webhooks.WebhookApi.SandboxDeclined(attempt.GetProperty("reference").GetString()!, attempt.GetProperty("amount").GetInt64(), now);
-        var body = PayTrust.Application.Features.Sandbox.SandboxWebhookJson.Serialize(declined);
-        var secret = f.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxWebhookSecret;
-        using var gateway = f.CreateClient();
-        var receipt = await HttpAssert.JsonAsync(
-            await Webhooks.WebhookApi.PostRawAsync(gateway, "sandbox", body, (PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.HeaderName,
-                PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
-            HttpStatusCode.OK);
+        var receipt = await PostSandboxAsync(f, declined, now);
         return receipt.GetProperty("event_id").GetGuid();
     }
 
@@ -91,13 +97,7 @@ public class TenantIsolationTests(PayTrustApiFactory factory) : IClassFixture<Pa
         await HttpAssert.JsonAsync(await ownerClient.PostAsync($"/invoices/{invoiceId}/cancel", null), HttpStatusCode.OK);
         var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
         var paid = Webhooks.WebhookApi.SandboxPaid(attempt.GetProperty("reference").GetString()!, attempt.GetProperty("amount").GetInt64(), now);
-        var body = PayTrust.Application.Features.Sandbox.SandboxWebhookJson.Serialize(paid);
-        var secret = f.Services.GetRequiredService<PayTrust.Application.Abstractions.IPlatformSettings>().SandboxWebhookSecret;
-        using var gateway = f.CreateClient();
-        var receipt = await HttpAssert.JsonAsync(
-            await Webhooks.WebhookApi.PostRawAsync(gateway, "sandbox", body, (PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.HeaderName,
-                PayTrust.Application.Features.Sandbox.SandboxWebhookSignature.Sign(secret, now, body))),
-            HttpStatusCode.OK);
+        var receipt = await PostSandboxAsync(f, paid, now);
         Assert.Equal("recorded_not_applied", receipt.GetProperty("outcome").GetString());
         var stranded = await HttpAssert.JsonAsync(await ownerClient.GetAsync("/payments?applied=false"), HttpStatusCode.OK);
         return stranded.GetProperty("data").EnumerateArray().Single(p => p.GetProperty("invoice_id").GetGuid() == invoiceId).GetProperty("id").GetGuid();
